@@ -1,0 +1,84 @@
+package dev.strata.builder.format;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.strata.builder.pipeline.BuildResult;
+import dev.strata.builder.profile.Hypervisor;
+import dev.strata.builder.profile.Profile;
+import dev.strata.builder.rootfs.DpkgStatus;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes the bundle's index files beside the templates: CloudStack's {@code metadata.ini}
+ * and {@code md5sum.txt}/{@code sha512sum.txt}, and Strata's {@code strata-bundle.json}
+ * (what was built from what, and the installed packages: the bill of materials).
+ */
+public final class BundleWriter {
+
+    public static final String BUNDLE_JSON = "strata-bundle.json";
+
+    /**
+     * Where the management server is told each file can be downloaded (used for S3/Swift image
+     * stores). Default: where the management package installs the bundle; release managers set
+     * their own download server with {@code --download-repository}.
+     */
+    public static final String DEFAULT_REPOSITORY = "file:///usr/share/cloudstack-management/templates/systemvm/";
+
+    public void write(Profile profile, Path dir, List<BuildResult.OutputFile> files, String rootSha256,
+                      long rootBytes, List<DpkgStatus.InstalledPackage> packages, long epoch, String repository) {
+        try {
+            List<FileDigest> digests = ChecksumFiles.write(dir, files.stream().map(BuildResult.OutputFile::name).toList());
+            List<MetadataEntry> entries = new ArrayList<>();
+            String arch = profile.distribution().cloudstackArch();
+            for (BuildResult.OutputFile f : files) {
+                Hypervisor h = Hypervisor.fromId(f.hypervisor());
+                String sha512 = digests.stream().filter(d -> d.fileName().equals(f.name())).findFirst()
+                        .orElseThrow().sha512();
+                entries.add(new MetadataEntry(h.metadataSection(arch), templateName(profile, h), f.name(), sha512,
+                        repository + f.name(), arch, h.guestOs(profile.distribution().release())));
+            }
+            Files.writeString(dir.resolve("metadata.ini"),
+                    MetadataIni.build(fourPart(profile.version()), repository, entries), StandardCharsets.UTF_8);
+            writeJson(profile, dir, files, rootSha256, rootBytes, packages, epoch);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** CloudStack's template name: {@code systemvm-<hv>-<version>[-<arch>]} (arch for KVM only). */
+    static String templateName(Profile profile, Hypervisor h) {
+        String name = "systemvm-" + h.id() + "-" + profile.version();
+        return h == Hypervisor.KVM ? name + "-" + profile.distribution().cloudstackArch() : name;
+    }
+
+    static String fourPart(String version) {
+        return version.split("\\.").length == 3 ? version + ".0" : version;
+    }
+
+    private static void writeJson(Profile profile, Path dir, List<BuildResult.OutputFile> files, String rootSha256,
+                                  long rootBytes, List<DpkgStatus.InstalledPackage> packages, long epoch)
+            throws IOException {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("format", 1);
+        json.put("profile", profile.name());
+        json.put("version", profile.version());
+        json.put("distribution", profile.distribution().name() + " " + profile.distribution().suite());
+        json.put("architecture", profile.distribution().cloudstackArch());
+        json.put("sourceDateEpoch", epoch);
+        json.put("rootImage", Map.of("filesystem", profile.rootImage().filesystem().id(),
+                "compression", profile.rootImage().compression(), "bytes", rootBytes, "sha256", rootSha256));
+        json.put("files", files);
+        json.put("packages", packages.stream().map(p -> Map.of("name", p.name(), "version", p.version(),
+                "architecture", p.architecture())).toList());
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+                .writeValue(dir.resolve(BUNDLE_JSON).toFile(), json);
+    }
+}

@@ -1,0 +1,228 @@
+package dev.strata.builder.pipeline;
+
+import dev.strata.builder.format.BundleWriter;
+import dev.strata.builder.format.FormatWriter;
+import dev.strata.builder.image.BootPartitionBuilder;
+import dev.strata.builder.image.DataPartitionBuilder;
+import dev.strata.builder.image.DiskAssembler;
+import dev.strata.builder.image.DiskLayout;
+import dev.strata.builder.image.InitramfsBuilder;
+import dev.strata.builder.image.RootImageBuilder;
+import dev.strata.builder.profile.Hypervisor;
+import dev.strata.builder.profile.Output;
+import dev.strata.builder.profile.Profile;
+import dev.strata.builder.rootfs.RootfsBootstrap;
+import dev.strata.builder.rootfs.RootfsCustomizer;
+import dev.strata.builder.rootfs.RootfsCustomizer.KernelFiles;
+import dev.strata.builder.rootfs.TreeSizes;
+import dev.strata.builder.tools.CommandRunner;
+import dev.strata.builder.tools.HostTools;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The whole build: profile to template bundle. Each stage is a function of its inputs; the
+ * expensive bootstrap is cached by their digest. Everything is made in a work folder and a
+ * staging folder beside the output; the output folder is replaced only when every file is
+ * complete, so an interrupted or failed build never leaves a partial file where users look.
+ */
+public final class BuildPipeline {
+
+    public static final List<String> STAGES = List.of("rootfs", "root-image", "data-partition", "boot-partition",
+            "disk", "formats");
+
+    private final Reporter reporter;
+
+    public BuildPipeline(Reporter reporter) {
+        this.reporter = reporter;
+    }
+
+    public BuildResult build(Profile profile, BuildOptions options) {
+        long started = System.nanoTime();
+        if (!HostTools.isRoot()) {
+            throw new BuildFailure("rootfs", "building the root filesystem needs root (mmdebstrap root mode keeps "
+                    + "file owners and device nodes that the image must carry); run with sudo. Disk assembly and "
+                    + "formats need no root (see docs/build.md)");
+        }
+        Path cacheDir = options.cacheDir().toAbsolutePath();
+        Path outputDir = options.outputDir().toAbsolutePath();
+        Path workDir = cacheDir.resolve("work").resolve(profile.name() + "-" + ProcessHandle.current().pid());
+        Path staging = outputDir.resolveSibling("." + outputDir.getFileName() + ".partial-" + ProcessHandle.current().pid());
+        try {
+            Files.createDirectories(workDir);
+            Files.createDirectories(staging);
+            CommandRunner runner = new CommandRunner(workDir.resolve("build.log"));
+            HostTools.ensure(STAGES, runner, reporter::info);
+            reporter.info("profile " + profile.name() + " " + profile.version() + " from " + profile.source());
+            reporter.info("work folder " + workDir + " (build log: build.log)");
+            BuildResult result = buildIn(profile, options, cacheDir, workDir, staging, runner, started);
+            publish(staging, outputDir);
+            Deletion.deleteTree(workDir);
+            return new BuildResult(result.profile(), result.version(), outputDir, result.files(),
+                    result.rootImageSha256(), result.rootImageBytes(), result.slimmedBytes(),
+                    (System.nanoTime() - started) / 1_000_000, reporter.stages());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            quietlyDelete(staging);
+        }
+    }
+
+    private BuildResult buildIn(Profile profile, BuildOptions options, Path cacheDir, Path workDir, Path staging,
+                                CommandRunner runner, long started) throws IOException {
+        Stage stage = new Stage(reporter);
+        long epoch = options.sourceDateEpoch();
+        List<String> mirrors = RootfsBootstrap.mirrorLines(profile, options.mirror(), Path.of("/etc/apt"));
+
+        RootfsBootstrap.Result rootfs = stage.run("rootfs", "bootstrapping " + profile.distribution().name() + " "
+                + profile.distribution().suite() + " (" + profile.packages().size() + " packages) with mmdebstrap", () -> {
+            RootfsBootstrap.Result r = new RootfsBootstrap(runner, reporter)
+                    .bootstrap(profile, mirrors, epoch, cacheDir, options.useStageCache());
+            return new Stage.Outcome<>(r, TreeSizes.size(r.tree()), r.cached(), Map.of("digest", r.digest()));
+        });
+
+        RootfsCustomizer.Result custom = stage.run("customize", "adding files and services, slimming", () -> {
+            RootfsCustomizer.Result r = new RootfsCustomizer(runner).customize(profile, rootfs.tree(), workDir, epoch);
+            Map<String, Object> details = new LinkedHashMap<>();
+            r.slimmed().forEach((k, v) -> details.put("removed." + k, v));
+            details.putAll(partSizes(r.root()));
+            r.slimmed().forEach((k, v) -> reporter.info(String.format("removed %-22s %s", k, Reporter.humanBytes(v))));
+            partSizes(r.root()).forEach((k, v) -> reporter.info(String.format("kept    %-22s %s", k,
+                    Reporter.humanBytes((Long) v))));
+            return new Stage.Outcome<>(r, TreeSizes.size(r.root()), false, details);
+        });
+
+        String seed = new Digest().add("rootfs", rootfs.digest()).add("profile", profile.name())
+                .add("version", profile.version()).add("epoch", epoch).hex();
+        Path rootImage = stage.run("root-image", "packing the read-only root (" + profile.rootImage().filesystem().id()
+                + ", " + profile.rootImage().compression() + ")", () -> {
+            Path img = new RootImageBuilder(runner, reporter).build(custom.root(), profile.rootImage(), epoch,
+                    uuid(seed, "root-fs"), workDir.resolve("root.img"));
+            long size = size(img);
+            if (size > profile.size().rootImageMax()) {
+                throw new BuildFailure("root-image", "the root image is " + Reporter.humanBytes(size)
+                        + ", over the profile's size.root-image-max of " + Reporter.humanBytes(profile.size().rootImageMax()));
+            }
+            return Stage.Outcome.of(img, size);
+        });
+
+        Path dataImage = stage.run("data-partition", "formatting the data partition (ext4, "
+                + Reporter.humanBytes(profile.size().dataSize()) + ", grows on first boot)", () -> {
+            Path img = new DataPartitionBuilder(runner).build(profile.size().dataSize(), uuid(seed, "data-fs"),
+                    uuid(seed, "data-hash"), epoch, workDir.resolve("data.img"));
+            return Stage.Outcome.of(img, size(img));
+        });
+
+        // One disk per distinct kernel (normally one for all hypervisors).
+        Map<KernelFiles, Path> disks = new LinkedHashMap<>();
+        for (KernelFiles kernel : distinctKernels(profile, custom.kernels(), options)) {
+            Path initrd = stage.run("initramfs", "writing the initramfs for " + kernel.release(), () -> {
+                InitramfsBuilder.Result r = new InitramfsBuilder().build(new InitramfsBuilder.Spec(custom.root(),
+                        kernel.release(), profile.kernel().initramfsModules(), profile.rootImage().filesystem().id(),
+                        epoch), workDir.resolve("initrd-" + kernel.release() + ".img"));
+                return new Stage.Outcome<>(r.file(), size(r.file()), false, Map.of("modules", r.modules().size()));
+            });
+            Path boot = stage.run("boot-partition", "making the boot partition (UEFI GRUB + BIOS syslinux)", () -> {
+                Path img = new BootPartitionBuilder(runner).build(kernel.vmlinuz(), initrd, profile.kernel().cmdline(),
+                        epoch, workDir.resolve("boot-" + kernel.release()), workDir.resolve("boot-" + kernel.release() + ".img"));
+                return Stage.Outcome.of(img, BootPartitionBuilder.SIZE);
+            });
+            Path disk = stage.run("disk", "assembling the GPT disk (" + Reporter.humanBytes(profile.size().diskSize())
+                    + " virtual)", () -> {
+                DiskLayout layout = DiskLayout.of(profile.size().diskSize(), BootPartitionBuilder.SIZE, size(rootImage),
+                        profile.size().dataSize(), seed);
+                Path raw = new DiskAssembler(runner).assemble(layout, List.of(boot, rootImage, dataImage),
+                        workDir.resolve("disk-" + kernel.release() + ".raw"));
+                return Stage.Outcome.of(raw, size(raw));
+            });
+            disks.put(kernel, disk);
+        }
+
+        List<BuildResult.OutputFile> files = new ArrayList<>();
+        FormatWriter formats = new FormatWriter(runner, reporter, epoch, seed);
+        for (Output output : selectedOutputs(profile, options)) {
+            String name = output.fileName(profile.version(), profile.distribution().cloudstackArch());
+            Path disk = disks.get(custom.kernels().get(output.hypervisor()));
+            Path file = stage.run("format", "writing " + name, () -> {
+                Path f = formats.write(output, disk, profile.size().diskSize(), workDir, staging.resolve(name));
+                return Stage.Outcome.of(f, size(f));
+            });
+            files.add(new BuildResult.OutputFile(name, output.hypervisor().id(), size(file), Digest.sha256(file)));
+        }
+
+        String rootSha = Digest.sha256(rootImage);
+        stage.run("bundle", "writing metadata.ini, md5sum.txt, sha512sum.txt, strata-bundle.json", () -> {
+            new BundleWriter().write(profile, staging, files, rootSha, size(rootImage), custom.packages(), epoch,
+                    options.downloadRepository());
+            return Stage.Outcome.of(staging, 0L);
+        });
+        return new BuildResult(profile.name(), profile.version(), staging, files, rootSha, size(rootImage),
+                custom.slimmed(), (System.nanoTime() - started) / 1_000_000, reporter.stages());
+    }
+
+    private static List<KernelFiles> distinctKernels(Profile profile, Map<Hypervisor, KernelFiles> kernels,
+                                                     BuildOptions options) {
+        return selectedOutputs(profile, options).stream().map(o -> kernels.get(o.hypervisor())).distinct().toList();
+    }
+
+    static List<Output> selectedOutputs(Profile profile, BuildOptions options) {
+        List<Output> selected = profile.outputs().stream()
+                .filter(o -> options.onlyHypervisors().isEmpty() || options.onlyHypervisors().contains(o.hypervisor().id()))
+                .toList();
+        if (selected.isEmpty()) {
+            throw new BuildFailure("formats", "no output of the profile matches --hypervisor "
+                    + options.onlyHypervisors() + "; the profile has: "
+                    + profile.outputs().stream().map(o -> o.hypervisor().id()).toList());
+        }
+        return selected;
+    }
+
+    /** Sizes of the main parts of the root tree, for the size report. */
+    private static Map<String, Object> partSizes(Path root) {
+        Map<String, Object> parts = new LinkedHashMap<>();
+        for (String part : List.of("usr/lib/modules", "usr/lib/x86_64-linux-gnu", "usr/lib/systemd", "usr/bin",
+                "usr/sbin", "usr/share", "etc", "var")) {
+            parts.put("kept./" + part, TreeSizes.size(root.resolve(part)));
+        }
+        return parts;
+    }
+
+    /** Replaces the output folder with the staged one in two renames; the old one is removed after. */
+    private static void publish(Path staging, Path outputDir) throws IOException {
+        Files.createDirectories(outputDir.getParent());
+        Path old = outputDir.resolveSibling("." + outputDir.getFileName() + ".old-" + ProcessHandle.current().pid());
+        if (Files.exists(outputDir)) {
+            Files.move(outputDir, old, StandardCopyOption.ATOMIC_MOVE);
+        }
+        Files.move(staging, outputDir, StandardCopyOption.ATOMIC_MOVE);
+        Deletion.deleteTree(old);
+    }
+
+    private static void quietlyDelete(Path p) {
+        try {
+            Deletion.deleteTree(p);
+        } catch (IOException e) {
+            // best effort: a leftover .partial folder is ignored and replaced by the next build
+        }
+    }
+
+    static UUID uuid(String seed, String what) {
+        return UUID.nameUUIDFromBytes(("strata:" + seed + ":" + what).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static long size(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

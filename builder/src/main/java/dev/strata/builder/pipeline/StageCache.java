@@ -1,0 +1,65 @@
+package dev.strata.builder.pipeline;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Stage results kept by the digest of their inputs: {@code <cache>/stages/<stage>/<digest>/}.
+ * An entry is complete only once its folder has been renamed into place, so an interrupted
+ * build never leaves a half entry that a later build would trust.
+ */
+public final class StageCache {
+
+    private final Path root;
+
+    public StageCache(Path cacheDir) {
+        this.root = cacheDir.resolve("stages");
+    }
+
+    /** The completed entry for this stage and digest, if there is one. */
+    public Path lookup(String stage, String digest) {
+        Path entry = root.resolve(stage).resolve(digest);
+        return Files.isDirectory(entry) ? entry : null;
+    }
+
+    /** A fresh folder to build an entry in; pass it to {@link #commit} when done. */
+    public Path begin(String stage, String digest) {
+        try {
+            Path dir = root.resolve(stage);
+            Files.createDirectories(dir);
+            Path tmp = dir.resolve(digest + ".partial-" + ProcessHandle.current().pid());
+            Deletion.deleteTree(tmp);
+            Files.createDirectories(tmp);
+            return tmp;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Path commit(String stage, String digest, Path partial) {
+        Path entry = root.resolve(stage).resolve(digest);
+        try {
+            Deletion.deleteTree(entry);
+            Files.move(partial, entry, StandardCopyOption.ATOMIC_MOVE);
+            pruneOthers(stage, digest);
+            return entry;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Keeps one entry per stage: a root filesystem is hundreds of megabytes. */
+    private void pruneOthers(String stage, String keep) throws IOException {
+        try (var entries = Files.list(root.resolve(stage))) {
+            for (Path p : entries.toList()) {
+                String name = p.getFileName().toString();
+                if (!name.equals(keep) && !name.contains(".partial-" + ProcessHandle.current().pid())) {
+                    Deletion.deleteTree(p);
+                }
+            }
+        }
+    }
+}

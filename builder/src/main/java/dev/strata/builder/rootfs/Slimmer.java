@@ -1,0 +1,159 @@
+package dev.strata.builder.rootfs;
+
+import dev.strata.builder.pipeline.Deletion;
+import dev.strata.builder.profile.Kernel;
+import dev.strata.builder.profile.Slimming;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * Removes from the root tree what a read-only system VM never reads: the profile's categories
+ * (documentation, locales, apt lists and caches, logs...) and every kernel module outside the
+ * profile's keep list. Returns the bytes each category took, for the size report.
+ */
+public final class Slimmer {
+
+    public static final String MODULES_CATEGORY = "kernel-modules";
+
+    /** Removes and measures; the result maps category to bytes removed, in profile order. */
+    public Map<String, Long> slim(Path root, Slimming slimming, Kernel kernel) {
+        Map<String, Long> removed = new LinkedHashMap<>();
+        List<Path> keep = slimming.keep().stream().map(k -> inside(root, k)).toList();
+        for (Map.Entry<String, List<String>> category : new TreeMap<>(slimming.remove()).entrySet()) {
+            long bytes = 0;
+            for (String pattern : category.getValue()) {
+                bytes += removePattern(root, pattern, keep);
+            }
+            removed.put(category.getKey(), bytes);
+        }
+        removed.put(MODULES_CATEGORY, slimModules(root, kernel.modules()));
+        return removed;
+    }
+
+    /**
+     * {@code /a/b/*} removes the contents of /a/b; {@code /a/b/prefix*} removes entries of /a/b
+     * whose name starts with prefix; {@code /a/b} removes /a/b itself.
+     */
+    private long removePattern(Path root, String pattern, List<Path> keep) {
+        int star = pattern.indexOf('*');
+        if (star < 0) {
+            Path target = inside(root, pattern);
+            return keep.contains(target) ? 0 : delete(target);
+        }
+        int slash = pattern.lastIndexOf('/', star);
+        Path dir = inside(root, pattern.substring(0, Math.max(slash, 1)));
+        String prefix = pattern.substring(slash + 1, star);
+        String suffix = pattern.substring(star + 1);
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return 0;
+        }
+        long bytes = 0;
+        try (Stream<Path> entries = Files.list(dir)) {
+            for (Path entry : entries.sorted().toList()) {
+                String name = entry.getFileName().toString();
+                if (name.startsWith(prefix) && name.endsWith(suffix) && !keep.contains(entry)) {
+                    bytes += keepAware(entry, keep);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes;
+    }
+
+    /** Deletes a path, except kept paths below it (their parent folders stay). */
+    private long keepAware(Path target, List<Path> keep) {
+        List<Path> keptBelow = keep.stream().filter(k -> k.startsWith(target) && !k.equals(target)).toList();
+        if (keptBelow.isEmpty()) {
+            return delete(target);
+        }
+        long bytes = 0;
+        try (Stream<Path> entries = Files.list(target)) {
+            for (Path child : entries.toList()) {
+                if (!keep.contains(child)) {
+                    bytes += keepAware(child, keep);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes;
+    }
+
+    private long slimModules(Path root, List<String> keepPrefixes) {
+        Path modulesRoot = root.resolve("usr/lib/modules");
+        if (!Files.isDirectory(modulesRoot)) {
+            modulesRoot = root.resolve("lib/modules");
+        }
+        if (!Files.isDirectory(modulesRoot)) {
+            return 0;
+        }
+        long bytes = 0;
+        try (Stream<Path> versions = Files.list(modulesRoot)) {
+            for (Path version : versions.toList()) {
+                List<Path> doomed = new ArrayList<>();
+                try (Stream<Path> files = Files.walk(version.resolve("kernel"))) {
+                    files.filter(Files::isRegularFile).forEach(f -> {
+                        String rel = version.relativize(f).toString();
+                        if (keepPrefixes.stream().noneMatch(rel::startsWith)) {
+                            doomed.add(f);
+                        }
+                    });
+                }
+                for (Path f : doomed) {
+                    bytes += Files.size(f);
+                    Files.delete(f);
+                }
+                removeEmptyFolders(version.resolve("kernel"));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes;
+    }
+
+    private static void removeEmptyFolders(Path dir) throws IOException {
+        List<Path> dirs;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            dirs = walk.filter(Files::isDirectory).sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList();
+        }
+        for (Path d : dirs) {
+            try (Stream<Path> children = Files.list(d)) {
+                if (children.findAny().isEmpty()) {
+                    Files.delete(d);
+                }
+            }
+        }
+    }
+
+    private static long delete(Path target) {
+        if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            return 0;
+        }
+        long bytes = TreeSizes.size(target);
+        try {
+            Deletion.deleteTree(target);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + target, e);
+        }
+        return bytes;
+    }
+
+    /** Resolves an absolute image path inside the root, refusing to leave it. */
+    static Path inside(Path root, String absolute) {
+        Path p = root.resolve(absolute.replaceFirst("^/+", "")).normalize();
+        if (!p.startsWith(root)) {
+            throw new IllegalArgumentException("path leaves the root filesystem: " + absolute);
+        }
+        return p;
+    }
+}
