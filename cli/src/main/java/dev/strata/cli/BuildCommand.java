@@ -56,6 +56,9 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--no-stage-cache", description = "Rebuild every stage, even the cached root filesystem.")
     boolean noStageCache;
 
+    @Option(names = "--keep-work", description = "Keep the work folder (slimmed root tree, partition images, build.log).")
+    boolean keepWork;
+
     @Option(names = "--json", description = "Print a machine-readable summary on standard output (progress goes to standard error).")
     boolean json;
 
@@ -65,7 +68,7 @@ final class BuildCommand implements Callable<Integer> {
         try {
             Profile loaded = new ProfileLoader().load(ProfileLocator.locate(profile));
             BuildOptions options = new BuildOptions(output, cacheDir != null ? cacheDir : BuildOptions.defaultCacheDir(),
-                    mirror, BuildOptions.defaultEpoch(), Set.copyOf(hypervisors), !noStageCache, downloadRepository);
+                    mirror, BuildOptions.defaultEpoch(), Set.copyOf(hypervisors), !noStageCache, downloadRepository, keepWork);
             BuildResult result = new BuildPipeline(new Reporter(progress)).build(loaded, options);
             if (json) {
                 System.out.println(Json.write(result));

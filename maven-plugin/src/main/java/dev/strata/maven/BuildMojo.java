@@ -75,7 +75,7 @@ public class BuildMojo extends AbstractMojo {
                 : Arrays.stream(hypervisors.split(",")).map(String::strip).collect(Collectors.toSet());
         BuildOptions options = new BuildOptions(outputDirectory.toPath(),
                 cacheDirectory != null ? cacheDirectory.toPath() : BuildOptions.defaultCacheDir(), mirror,
-                BuildOptions.defaultEpoch(), only, !noStageCache, downloadRepository);
+                BuildOptions.defaultEpoch(), only, !noStageCache, downloadRepository, false);
         try {
             BuildResult result = new BuildPipeline(new Reporter(System.out)).build(loaded, options);
             getLog().info("template bundle in " + result.outputDir() + " (" + result.files().size() + " files, "

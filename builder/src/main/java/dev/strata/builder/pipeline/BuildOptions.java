@@ -13,9 +13,11 @@ import java.util.Set;
  * @param onlyHypervisors build only these outputs' hypervisors (empty: all of the profile's)
  * @param useStageCache   reuse cached stage results whose inputs are unchanged
  * @param downloadRepository URL prefix written as each file's downloadurl in metadata.ini
+ * @param keepWork        keep the work folder (slimmed root tree, partition images) after a build
  */
 public record BuildOptions(Path outputDir, Path cacheDir, String mirror, long sourceDateEpoch,
-                           Set<String> onlyHypervisors, boolean useStageCache, String downloadRepository) {
+                           Set<String> onlyHypervisors, boolean useStageCache, String downloadRepository,
+                           boolean keepWork) {
 
     public BuildOptions {
         onlyHypervisors = Set.copyOf(onlyHypervisors);

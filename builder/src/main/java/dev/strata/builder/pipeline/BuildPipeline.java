@@ -57,15 +57,27 @@ public final class BuildPipeline {
         Path workDir = cacheDir.resolve("work").resolve(profile.name() + "-" + ProcessHandle.current().pid());
         Path staging = outputDir.resolveSibling("." + outputDir.getFileName() + ".partial-" + ProcessHandle.current().pid());
         try {
+            removeStaleWork(workDir.getParent());
             Files.createDirectories(workDir);
             Files.createDirectories(staging);
             CommandRunner runner = new CommandRunner(workDir.resolve("build.log"));
             HostTools.ensure(STAGES, runner, reporter::info);
             reporter.info("profile " + profile.name() + " " + profile.version() + " from " + profile.source());
             reporter.info("work folder " + workDir + " (build log: build.log)");
-            BuildResult result = buildIn(profile, options, cacheDir, workDir, staging, runner, started);
+            BuildResult result;
+            try {
+                result = buildIn(profile, options, cacheDir, workDir, staging, runner, started);
+            } catch (RuntimeException e) {
+                keepOnlyLog(workDir);
+                reporter.info("build failed; full output in " + workDir.resolve("build.log"));
+                throw e;
+            }
             publish(staging, outputDir);
-            Deletion.deleteTree(workDir);
+            if (options.keepWork()) {
+                reporter.info("work folder kept: " + workDir);
+            } else {
+                Deletion.deleteTree(workDir);
+            }
             return new BuildResult(result.profile(), result.version(), outputDir, result.files(),
                     result.rootImageSha256(), result.rootImageBytes(), result.slimmedBytes(),
                     (System.nanoTime() - started) / 1_000_000, reporter.stages());
@@ -204,6 +216,36 @@ public final class BuildPipeline {
         }
         Files.move(staging, outputDir, StandardCopyOption.ATOMIC_MOVE);
         Deletion.deleteTree(old);
+    }
+
+    /** Work folders of builds that are no longer running (killed, crashed) are garbage. */
+    private static void removeStaleWork(Path workRoot) throws IOException {
+        if (!Files.isDirectory(workRoot)) {
+            return;
+        }
+        try (var dirs = Files.list(workRoot)) {
+            for (Path dir : dirs.toList()) {
+                String name = dir.getFileName().toString();
+                String pid = name.substring(name.lastIndexOf('-') + 1);
+                boolean alive = pid.matches("\\d+") && ProcessHandle.of(Long.parseLong(pid)).isPresent();
+                if (!alive) {
+                    Deletion.deleteTree(dir);
+                }
+            }
+        }
+    }
+
+    /** After a failure the partial images are useless; the log is what a person needs. */
+    private static void keepOnlyLog(Path workDir) {
+        try (var entries = Files.list(workDir)) {
+            for (Path p : entries.toList()) {
+                if (!p.getFileName().toString().equals("build.log")) {
+                    Deletion.deleteTree(p);
+                }
+            }
+        } catch (IOException e) {
+            // best effort
+        }
     }
 
     private static void quietlyDelete(Path p) {

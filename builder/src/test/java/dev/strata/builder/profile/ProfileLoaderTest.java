@@ -56,8 +56,9 @@ class ProfileLoaderTest {
         assertThat(profile.packages()).startsWith("systemd", "systemd-sysv").endsWith("tiny-initramfs");
         assertThat(profile.kernel().packageName()).isEqualTo("linux-image-amd64");
         assertThat(profile.kernel().packageFor(Hypervisor.VMWARE)).isEqualTo("linux-image-amd64");
-        assertThat(profile.kernel().cmdline()).isEqualTo("console=hvc0 console=tty0 console=ttyS0,115200n8");
-        assertThat(profile.kernel().initramfsModules()).startsWith("virtio_pci").endsWith("ext4").hasSize(16);
+        assertThat(profile.kernel().cmdline()).contains("console=hvc0", "console=ttyS0,115200n8");
+        assertThat(profile.kernel().initramfsModules()).startsWith("virtio_pci").endsWith("ext4")
+                .contains("virtio_blk", "mptspi", "hv_storvsc", "xen-blkfront", "squashfs", "overlay");
         assertThat(profile.kernel().modules()).contains("kernel/drivers/virtio/", "kernel/drivers/net/vrf.ko");
         assertThat(profile.outputs()).hasSize(5);
         assertThat(profile.outputs().get(0).fileName("4.22.0", profile.distribution().cloudstackArch()))
@@ -69,11 +70,11 @@ class ProfileLoaderTest {
         assertThat(profile.rootImage()).isEqualTo(new RootImage(RootFilesystem.SQUASHFS, "zstd"));
         assertThat(profile.services().enable()).contains("ssh.service", "strata-grow-data.service");
         assertThat(profile.services().disable()).contains("apt-daily.timer");
-        assertThat(profile.slim().remove()).containsOnlyKeys("docs", "locales", "apt-lists-and-caches", "logs",
+        assertThat(profile.slim().remove()).containsKeys("docs", "locales", "apt-lists-and-caches", "logs",
                 "boot-leftovers");
         assertThat(profile.slim().keep()).containsExactly("/usr/share/locale/locale.alias");
 
-        assertThat(profile.files()).hasSize(6);
+        assertThat(profile.files()).isNotEmpty().allSatisfy(f -> assertThat(f.source()).isAbsolute().exists());
         assertThat(profile.files()).filteredOn(f -> f.target().equals("/usr/lib/strata/strata-ready"))
                 .singleElement().extracting(FileEntry::mode).isEqualTo(0755);
         assertThat(profile.files()).filteredOn(f -> f.target().equals("/etc/hostname"))
