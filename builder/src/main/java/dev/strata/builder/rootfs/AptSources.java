@@ -74,7 +74,8 @@ public final class AptSources {
     static List<Source> parseOneLine(String text) {
         List<Source> out = new ArrayList<>();
         for (String raw : text.split("\n")) {
-            String line = raw.strip();
+            int hash = raw.indexOf('#');
+            String line = (hash >= 0 ? raw.substring(0, hash) : raw).strip();
             if (!line.startsWith("deb ") && !line.startsWith("deb\t")) {
                 continue;
             }

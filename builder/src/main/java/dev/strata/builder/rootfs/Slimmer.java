@@ -24,7 +24,7 @@ public final class Slimmer {
 
     public static final String MODULES_CATEGORY = "kernel-modules";
 
-    /** Removes and measures; the result maps category to bytes removed, in profile order. */
+    /** Removes and measures; the result maps category to bytes removed, categories sorted by name. */
     public Map<String, Long> slim(Path root, Slimming slimming, Kernel kernel) {
         Map<String, Long> removed = new LinkedHashMap<>();
         List<Path> keep = slimming.keep().stream().map(k -> inside(root, k)).toList();
@@ -47,7 +47,7 @@ public final class Slimmer {
         int star = pattern.indexOf('*');
         if (star < 0) {
             Path target = inside(root, pattern);
-            return keep.contains(target) ? 0 : delete(target);
+            return keep.contains(target) ? 0 : keepAware(target, keep);
         }
         int slash = pattern.lastIndexOf('/', star);
         Path dir = inside(root, pattern.substring(0, Math.max(slash, 1)));
@@ -148,11 +148,23 @@ public final class Slimmer {
         return bytes;
     }
 
-    /** Resolves an absolute image path inside the root, refusing to leave it. */
+    /**
+     * Resolves an absolute image path inside the root, refusing to leave it: by {@code ..}, or
+     * through a symbolic link in the tree (Debian's {@code var/run -> /run} would otherwise
+     * point a deletion at the build host's own folders).
+     */
     static Path inside(Path root, String absolute) {
         Path p = root.resolve(absolute.replaceFirst("^/+", "")).normalize();
         if (!p.startsWith(root)) {
             throw new IllegalArgumentException("path leaves the root filesystem: " + absolute);
+        }
+        Path walked = root;
+        for (Path part : root.relativize(p)) {
+            if (walked != root && Files.isSymbolicLink(walked)) {
+                throw new IllegalArgumentException("path " + absolute + " goes through the symbolic link /"
+                        + root.relativize(walked) + " in the image; name the link's target instead");
+            }
+            walked = walked.resolve(part);
         }
         return p;
     }

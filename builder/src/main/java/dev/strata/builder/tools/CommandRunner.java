@@ -84,7 +84,11 @@ public final class CommandRunner {
         } catch (IOException e) {
             throw new CommandFailedException(command.args(), 127, List.of(e.getMessage()));
         }
-        writeStdin(process, command.stdin());
+        // Fed from its own thread: a program that reads all its input before it writes would
+        // otherwise block us on a full pipe while we block it.
+        Thread feeder = new Thread(() -> writeStdin(process, command.stdin()), "stdin-" + command.args().get(0));
+        feeder.setDaemon(true);
+        feeder.start();
         StringBuilder all = new StringBuilder();
         Deque<String> tail = new ArrayDeque<>();
         try (BufferedReader reader = new BufferedReader(

@@ -6,7 +6,6 @@ import dev.strata.builder.rootfs.AptSources.Source;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,7 +39,6 @@ class AptSourcesTest {
     }
 
     @Test
-    @Disabled("BUG: AptSources.parseOneLine keeps a trailing '# comment' as components (apt strips it)")
     void oneLineTrailingCommentIsNotAComponent() {
         List<Source> sources = AptSources.parseOneLine("deb http://deb.debian.org/debian bookworm main # archive\n");
 
