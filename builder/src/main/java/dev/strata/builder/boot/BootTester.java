@@ -28,7 +28,11 @@ public final class BootTester {
     private static final int TAIL = 40;
 
     /** What to boot and how. */
-    public record Options(Firmware firmware, Duration timeout, int memoryMb, boolean allowKvm) {
+    public record Options(Firmware firmware, Duration timeout, int memoryMb, boolean allowKvm, DiskBus bus) {
+
+        public Options(Firmware firmware, Duration timeout, int memoryMb, boolean allowKvm) {
+            this(firmware, timeout, memoryMb, allowKvm, DiskBus.VIRTIO);
+        }
     }
 
     private final Consumer<String> progress;
@@ -65,7 +69,8 @@ public final class BootTester {
         try {
             Files.createFile(console);
             List<String> args = command(disk, qemuFormat, options, kvm, console, dir);
-            progress.accept("booting " + disk.getFileName() + " with " + options.firmware().id() + " under " + accel);
+            progress.accept("booting " + disk.getFileName() + " with " + options.firmware().id() + " under " + accel
+                    + " (" + options.bus().name().toLowerCase(java.util.Locale.ROOT) + " disk)");
             qemu = new ProcessBuilder(args).redirectErrorStream(true).redirectOutput(qemuLog.toFile()).start();
             long deadline = start + options.timeout().toNanos();
             long lastReport = start;
@@ -131,8 +136,8 @@ public final class BootTester {
                 "-m", Integer.toString(options.memoryMb()),
                 "-smp", "1",
                 "-nodefaults", "-display", "none", "-no-reboot",
-                "-serial", "file:" + console,
-                "-drive", "file=" + disk.toAbsolutePath() + ",format=" + format + ",if=virtio,snapshot=on"));
+                "-serial", "file:" + console));
+        args.addAll(options.bus().qemuArgs(disk.toAbsolutePath().toString(), format));
         if (options.firmware() == Firmware.UEFI) {
             Path vars = dir.resolve("OVMF_VARS.fd");
             Files.copy(OVMF_VARS, vars, StandardCopyOption.REPLACE_EXISTING);

@@ -58,6 +58,7 @@ public final class BuildPipeline {
         Path staging = outputDir.resolveSibling("." + outputDir.getFileName() + ".partial-" + ProcessHandle.current().pid());
         try {
             removeStaleWork(workDir.getParent());
+            removeStaleStaging(outputDir);
             Files.createDirectories(workDir);
             Files.createDirectories(staging);
             CommandRunner runner = new CommandRunner(workDir.resolve("build.log"));
@@ -226,10 +227,31 @@ public final class BuildPipeline {
         try (var dirs = Files.list(workRoot)) {
             for (Path dir : dirs.toList()) {
                 String name = dir.getFileName().toString();
-                String pid = name.substring(name.lastIndexOf('-') + 1);
-                boolean alive = pid.matches("\\d+") && ProcessHandle.of(Long.parseLong(pid)).isPresent();
-                if (!alive) {
+                if (!StageCache.isRunning(name.substring(name.lastIndexOf('-') + 1))) {
                     Deletion.deleteTree(dir);
+                }
+            }
+        }
+    }
+
+    /** Staging folders of killed builds beside the output folder ({@code .<name>.partial-<pid>}). */
+    private static void removeStaleStaging(Path outputDir) throws IOException {
+        Path parent = outputDir.getParent();
+        String prefix = "." + outputDir.getFileName() + ".";
+        if (parent == null || !Files.isDirectory(parent)) {
+            return;
+        }
+        try (var siblings = Files.list(parent)) {
+            for (Path p : siblings.toList()) {
+                String name = p.getFileName().toString();
+                if (!name.startsWith(prefix) || StageCache.isRunning(name.substring(name.lastIndexOf('-') + 1))) {
+                    continue;
+                }
+                if (name.contains(".old-") && !Files.exists(outputDir)) {
+                    // Killed between the two renames of publish(): the previous bundle comes back.
+                    Files.move(p, outputDir, StandardCopyOption.ATOMIC_MOVE);
+                } else if (name.contains(".partial-") || name.contains(".old-")) {
+                    Deletion.deleteTree(p);
                 }
             }
         }

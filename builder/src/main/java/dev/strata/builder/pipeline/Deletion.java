@@ -7,8 +7,12 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
 
-/** Deletes folder trees without following symbolic links out of them. */
+/**
+ * Deletes folder trees without following symbolic links out of them, and refuses to delete
+ * through a mount point (see {@link Mounts}).
+ */
 public final class Deletion {
 
     private Deletion() {
@@ -21,6 +25,11 @@ public final class Deletion {
         if (!Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
             Files.delete(path);
             return;
+        }
+        List<Path> mounted = Mounts.below(path);
+        if (!mounted.isEmpty()) {
+            throw new IOException("refusing to delete " + path + ": something is still mounted inside it ("
+                    + mounted.get(0) + "); unmount it first (umount -R " + path + ")");
         }
         Files.walkFileTree(path, new SimpleFileVisitor<>() {
             @Override

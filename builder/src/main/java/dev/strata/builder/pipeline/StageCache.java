@@ -51,15 +51,24 @@ public final class StageCache {
         }
     }
 
-    /** Keeps one entry per stage: a root filesystem is hundreds of megabytes. */
+    /**
+     * Keeps one entry per stage (a root filesystem is hundreds of megabytes) and drops partial
+     * entries of builds that are no longer running.
+     */
     private void pruneOthers(String stage, String keep) throws IOException {
         try (var entries = Files.list(root.resolve(stage))) {
             for (Path p : entries.toList()) {
                 String name = p.getFileName().toString();
-                if (!name.equals(keep) && !name.contains(".partial-" + ProcessHandle.current().pid())) {
+                int partial = name.indexOf(".partial-");
+                boolean running = partial >= 0 && isRunning(name.substring(partial + ".partial-".length()));
+                if (!name.equals(keep) && !running) {
                     Deletion.deleteTree(p);
                 }
             }
         }
+    }
+
+    static boolean isRunning(String pid) {
+        return pid.matches("\\d+") && ProcessHandle.of(Long.parseLong(pid)).isPresent();
     }
 }

@@ -27,6 +27,28 @@ public final class CommandRunner {
 
     private static final int TAIL_LINES = 25;
 
+    /**
+     * Programs still running when the JVM exits (Ctrl-C, SIGTERM, Maven stopping) get SIGTERM, so
+     * that mmdebstrap and friends clean up (unmount, remove temporaries) instead of running on
+     * orphaned.
+     */
+    private static final java.util.Set<Process> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (Process p : RUNNING) {
+                p.destroy();
+            }
+            for (Process p : RUNNING) {
+                try {
+                    p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "strata-stop-children"));
+    }
+
     private final Path logFile;
 
     /** @param logFile file that receives every command line and its output; null for none */
@@ -84,6 +106,7 @@ public final class CommandRunner {
         } catch (IOException e) {
             throw new CommandFailedException(command.args(), 127, List.of(e.getMessage()));
         }
+        RUNNING.add(process);
         // Fed from its own thread: a program that reads all its input before it writes would
         // otherwise block us on a full pipe while we block it.
         Thread feeder = new Thread(() -> writeStdin(process, command.stdin()), "stdin-" + command.args().get(0));
@@ -110,9 +133,11 @@ public final class CommandRunner {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
-            process.destroyForcibly();
+            process.destroy();
             Thread.currentThread().interrupt();
             throw new CommandFailedException(command.args(), 130, List.of("interrupted"));
+        } finally {
+            RUNNING.remove(process);
         }
         return all.toString();
     }
