@@ -39,6 +39,9 @@ public final class BuildPipeline {
     public static final List<String> STAGES = List.of("rootfs", "root-image", "data-partition", "boot-partition",
             "disk", "formats");
 
+    /** A work folder holding this file was kept on purpose and is not garbage. */
+    private static final String KEEP_MARKER = "KEPT";
+
     private final Reporter reporter;
 
     public BuildPipeline(Reporter reporter) {
@@ -75,6 +78,7 @@ public final class BuildPipeline {
             }
             publish(staging, outputDir);
             if (options.keepWork()) {
+                Files.writeString(workDir.resolve(KEEP_MARKER), "kept by --keep-work; delete this folder when done\n");
                 reporter.info("work folder kept: " + workDir);
             } else {
                 Deletion.deleteTree(workDir);
@@ -227,7 +231,8 @@ public final class BuildPipeline {
         try (var dirs = Files.list(workRoot)) {
             for (Path dir : dirs.toList()) {
                 String name = dir.getFileName().toString();
-                if (!StageCache.isRunning(name.substring(name.lastIndexOf('-') + 1))) {
+                if (!StageCache.isRunning(name.substring(name.lastIndexOf('-') + 1))
+                        && !Files.exists(dir.resolve(KEEP_MARKER))) {
                     Deletion.deleteTree(dir);
                 }
             }
