@@ -3,6 +3,7 @@ package dev.strata.cli;
 import dev.strata.builder.boot.BootResult;
 import dev.strata.builder.boot.BootTester;
 import dev.strata.builder.boot.BootableImage;
+import dev.strata.builder.boot.DiskBus;
 import dev.strata.builder.boot.Firmware;
 import dev.strata.builder.pipeline.Deletion;
 import dev.strata.builder.pipeline.Reporter;
@@ -39,6 +40,11 @@ final class BootTestCommand implements Callable<Integer> {
     @Option(names = "--memory", defaultValue = "512", paramLabel = "MB", description = "Guest memory (default: ${DEFAULT-VALUE}).")
     int memoryMb;
 
+    @Option(names = "--bus", defaultValue = "VIRTIO", paramLabel = "BUS",
+            description = "Disk controller: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; IDE is how Xen HVM and "
+                    + "Hyper-V Gen 1 boot, PVSCSI is VMware's paravirtual SCSI).")
+    DiskBus bus;
+
     @Option(names = "--no-kvm", description = "Always use software emulation.")
     boolean noKvm;
 
@@ -64,7 +70,7 @@ final class BootTestCommand implements Callable<Integer> {
             BootTester tester = new BootTester(msg -> System.err.println("[boot-test] " + msg));
             for (Firmware fw : firmwares) {
                 BootResult r = tester.boot(disk.file(), disk.qemuFormat(),
-                        new BootTester.Options(fw, Duration.ofSeconds(timeoutSeconds), memoryMb, !noKvm));
+                        new BootTester.Options(fw, Duration.ofSeconds(timeoutSeconds), memoryMb, !noKvm, bus));
                 results.add(r);
                 if (!json) {
                     print(r);

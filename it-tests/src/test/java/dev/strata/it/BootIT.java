@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Every template of the bundle boots under QEMU and comes up with the read-only root, the data
  * partition mounted and no failed unit (the ready line says so). The KVM image boots with both
  * SeaBIOS and OVMF; the others with SeaBIOS, each through the disk controller its hypervisor
- * boots from (IDE for Xen HVM and Hyper-V Gen 1, LSI Fusion-MPT for VMware, SCSI for OVM).
+ * boots from (IDE for Xen HVM and Hyper-V Gen 1, VMware's PVSCSI, SCSI for OVM).
  */
 class BootIT {
 
@@ -24,7 +24,7 @@ class BootIT {
         ".qcow2.bz2,        BIOS, VIRTIO",
         ".qcow2.bz2,        UEFI, VIRTIO",
         "-xen.vhd.bz2,      BIOS, IDE",
-        ".ova,              BIOS, LSI",
+        ".ova,              BIOS, PVSCSI",
         "-hyperv.vhd.zip,   BIOS, IDE",
         "-ovm.raw.bz2,      BIOS, SCSI"})
     void templateBootsToReady(String file, Firmware firmware, DiskBus bus) {

@@ -58,6 +58,25 @@ class BuildFailuresIT {
     }
 
     @Test
+    void fullDiskIsSaidAndLeavesNothingBehind() throws Exception {
+        // A 40 MiB filesystem for the output: the 72 MiB template cannot fit.
+        Path small = Files.createDirectories(tmp.resolve("small"));
+        Proc.Result mount = Proc.run("mount", "-t", "tmpfs", "-o", "size=40m", "strata-it-full", small.toString());
+        assertThat(mount.exitCode()).as(mount.output()).isZero();
+        try {
+            Path out = small.resolve("bundle");
+            assertThatThrownBy(() -> build(child(""), out, null))
+                    .isInstanceOf(BuildFailure.class)
+                    .hasMessageContaining("disk full");
+            try (Stream<Path> left = Files.list(small)) {
+                assertThat(left.toList()).as("left on the full disk").isEmpty();
+            }
+        } finally {
+            Proc.run("umount", small.toString());
+        }
+    }
+
+    @Test
     void killedBuildKeepsThePreviousBundleAndTheNextBuildCompletes() throws Exception {
         Path out = Files.createDirectories(tmp.resolve("bundle"));
         Files.writeString(out.resolve("previous.txt"), "the bundle before");

@@ -23,6 +23,8 @@ public final class BootTester {
     public static final String READY_MARKER = "STRATA-READY";
     /** Printed instead of the ready marker when a systemd unit failed during boot. */
     public static final String FAILED_MARKER = "STRATA-FAILED";
+    /** Printed by Strata's init when it cannot mount the system; it then sits in a rescue shell. */
+    public static final String INIT_FATAL_MARKER = "strata-init: FATAL";
     public static final Path OVMF_CODE = Path.of("/usr/share/OVMF/OVMF_CODE_4M.fd");
     public static final Path OVMF_VARS = Path.of("/usr/share/OVMF/OVMF_VARS_4M.fd");
     private static final int TAIL = 40;
@@ -80,6 +82,10 @@ public final class BootTester {
                     if (line.contains(READY_MARKER)) {
                         return new BootResult(true, options.firmware(), accel, millisSince(start), line.strip(),
                                 tail(lines), "");
+                    }
+                    if (line.contains(INIT_FATAL_MARKER)) {
+                        return new BootResult(false, options.firmware(), accel, millisSince(start), "", tail(lines),
+                                "the initramfs could not start the system: " + line.strip());
                     }
                     if (line.contains(FAILED_MARKER)) {
                         return new BootResult(false, options.firmware(), accel, millisSince(start), "", tail(lines),

@@ -14,10 +14,11 @@ public enum DiskBus {
     /** virtio-scsi with a SCSI disk (sd_mod). */
     SCSI,
     /**
-     * LSI Logic Fusion-MPT (QEMU's SAS1068, driver mptsas): the closest QEMU has to VMware's
-     * LSI Logic controller (mptspi, same mptbase/mptscsih core).
+     * VMware's paravirtual SCSI controller (driver vmw_pvscsi). QEMU has no LSI Logic 53c1030
+     * (VMware's default, driver mptspi); its SAS1068 (mptsas) finds no disk under TCG here, so
+     * PVSCSI is the VMware controller a boot test can use.
      */
-    LSI;
+    PVSCSI;
 
     List<String> qemuArgs(String file, String format) {
         String drive = "file=" + file + ",format=" + format + ",snapshot=on";
@@ -26,7 +27,7 @@ public enum DiskBus {
             case IDE -> List.of("-drive", drive + ",if=ide");
             case SCSI -> List.of("-device", "virtio-scsi-pci,id=scsi0", "-drive", drive + ",if=none,id=disk0",
                     "-device", "scsi-hd,drive=disk0,bus=scsi0.0");
-            case LSI -> List.of("-device", "mptsas1068,id=scsi0", "-drive", drive + ",if=none,id=disk0",
+            case PVSCSI -> List.of("-device", "pvscsi,id=scsi0", "-drive", drive + ",if=none,id=disk0",
                     "-device", "scsi-hd,drive=disk0,bus=scsi0.0");
         };
     }

@@ -31,6 +31,19 @@ public class BuildFailure extends RuntimeException {
         return stage;
     }
 
+    /** An I/O error: disk full gets its own clear line, anything else names the file. */
+    public static BuildFailure fromIo(String stage, java.io.UncheckedIOException e) {
+        String all = "";
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            all += " " + t.getMessage();
+        }
+        if (all.contains("No space left on device")) {
+            return new BuildFailure(stage, "disk full (" + e.getCause().getMessage()
+                    + "): free some space or pass --cache-dir/--output on a bigger disk", e);
+        }
+        return new BuildFailure(stage, "I/O error: " + all.strip(), e);
+    }
+
     /** Turns a failed command's output into the one line that says which problem it was. */
     public static BuildFailure explain(String stage, CommandFailedException e, Path workDir) {
         List<String> tail = e.outputTail();
@@ -46,7 +59,7 @@ public class BuildFailure extends RuntimeException {
                     + "' exists but cannot be installed from these sources: check the suite and components", e);
         }
         if (text.contains("No space left on device")) {
-            return new BuildFailure(stage, "disk full while writing under " + workDir
+            return new BuildFailure(stage, "disk full" + (workDir == null ? "" : " while writing under " + workDir)
                     + ": free some space or pass --cache-dir/--output on a bigger disk", e);
         }
         if (text.contains("Temporary failure resolving") || text.contains("Could not resolve")

@@ -1,5 +1,7 @@
 package dev.strata.builder.pipeline;
 
+import dev.strata.builder.tools.CommandFailedException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,7 +26,14 @@ final class Stage {
     <T> T run(String name, String description, Supplier<Outcome<T>> step) {
         reporter.stageStarted(name, description);
         long start = System.nanoTime();
-        Outcome<T> outcome = step.get();
+        Outcome<T> outcome;
+        try {
+            outcome = step.get();
+        } catch (CommandFailedException e) {
+            throw BuildFailure.explain(name, e, null);
+        } catch (UncheckedIOException e) {
+            throw BuildFailure.fromIo(name, e);
+        }
         reporter.stageFinished(name, description, Duration.ofNanos(System.nanoTime() - start), outcome.bytes(),
                 outcome.cached(), new LinkedHashMap<>(outcome.details()));
         return outcome.value();

@@ -89,6 +89,10 @@ public final class Slimmer {
         return bytes;
     }
 
+    /**
+     * Removes modules outside the keep list, except those a kept module needs: modules.dep (as
+     * installed, before slimming) names the dependencies, e.g. sd_mod needs block/t10-pi.ko.
+     */
     private long slimModules(Path root, List<String> keepPrefixes) {
         Path modulesRoot = root.resolve("usr/lib/modules");
         if (!Files.isDirectory(modulesRoot)) {
@@ -100,18 +104,30 @@ public final class Slimmer {
         long bytes = 0;
         try (Stream<Path> versions = Files.list(modulesRoot)) {
             for (Path version : versions.toList()) {
-                List<Path> doomed = new ArrayList<>();
+                Map<String, List<String>> deps = readModulesDep(version);
+                List<Path> all;
                 try (Stream<Path> files = Files.walk(version.resolve("kernel"))) {
-                    files.filter(Files::isRegularFile).forEach(f -> {
-                        String rel = version.relativize(f).toString();
-                        if (keepPrefixes.stream().noneMatch(rel::startsWith)) {
-                            doomed.add(f);
-                        }
-                    });
+                    all = files.filter(Files::isRegularFile).toList();
                 }
-                for (Path f : doomed) {
-                    bytes += Files.size(f);
-                    Files.delete(f);
+                java.util.Set<String> keep = new java.util.HashSet<>();
+                java.util.Deque<String> todo = new java.util.ArrayDeque<>();
+                for (Path f : all) {
+                    String rel = version.relativize(f).toString();
+                    if (keepPrefixes.stream().anyMatch(rel::startsWith)) {
+                        todo.add(rel);
+                    }
+                }
+                while (!todo.isEmpty()) {
+                    String rel = todo.pop();
+                    if (keep.add(rel)) {
+                        todo.addAll(deps.getOrDefault(rel, List.of()));
+                    }
+                }
+                for (Path f : all) {
+                    if (!keep.contains(version.relativize(f).toString())) {
+                        bytes += Files.size(f);
+                        Files.delete(f);
+                    }
                 }
                 removeEmptyFolders(version.resolve("kernel"));
             }
@@ -119,6 +135,22 @@ public final class Slimmer {
             throw new UncheckedIOException(e);
         }
         return bytes;
+    }
+
+    private static Map<String, List<String>> readModulesDep(Path version) throws IOException {
+        Map<String, List<String>> deps = new java.util.HashMap<>();
+        Path file = version.resolve("modules.dep");
+        if (!Files.exists(file)) {
+            return deps;
+        }
+        for (String line : Files.readAllLines(file)) {
+            int colon = line.indexOf(':');
+            if (colon > 0) {
+                String rest = line.substring(colon + 1).strip();
+                deps.put(line.substring(0, colon).strip(), rest.isEmpty() ? List.of() : List.of(rest.split("\\s+")));
+            }
+        }
+        return deps;
     }
 
     private static void removeEmptyFolders(Path dir) throws IOException {

@@ -166,6 +166,29 @@ class SlimmerTest {
     }
 
     @Test
+    void keepsWhatKeptModulesDependOnEvenOutsideTheKeepList() throws Exception {
+        Path root = Files.createDirectories(work.resolve("root"));
+        String k = "usr/lib/modules/" + KVER + "/";
+        file(root, k + "kernel/drivers/scsi/sd_mod.ko", 100);
+        file(root, k + "kernel/block/t10-pi.ko", 50);
+        file(root, k + "kernel/lib/crc-t10dif.ko", 40);
+        file(root, k + "kernel/block/unrelated.ko", 30);
+        Files.writeString(root.resolve(k + "modules.dep"), String.join("\n",
+                "kernel/drivers/scsi/sd_mod.ko: kernel/block/t10-pi.ko kernel/lib/crc-t10dif.ko",
+                "kernel/block/t10-pi.ko: kernel/lib/crc-t10dif.ko",
+                "kernel/lib/crc-t10dif.ko:",
+                "kernel/block/unrelated.ko:", ""));
+
+        Map<String, Long> removed = new Slimmer().slim(root, new Slimming(Map.of(), List.of()),
+                kernel(List.of("kernel/drivers/scsi/sd_mod.ko")));
+
+        assertThat(root.resolve(k + "kernel/block/t10-pi.ko")).as("sd_mod needs it").exists();
+        assertThat(root.resolve(k + "kernel/lib/crc-t10dif.ko")).as("needed through t10-pi").exists();
+        assertThat(root.resolve(k + "kernel/block/unrelated.ko")).doesNotExist();
+        assertThat(removed).containsEntry(Slimmer.MODULES_CATEGORY, 30L);
+    }
+
+    @Test
     void slimsModulesUnderLibModulesWhenThereIsNoUsrLibModules() throws Exception {
         Path root = Files.createDirectories(work.resolve("root"));
         String k = "lib/modules/" + KVER + "/";
