@@ -26,7 +26,8 @@ final class DoctorCommand implements Callable<Integer> {
                         "(" + tool.debianPackage() + ")", tool.purpose());
             }
         }
-        System.out.println("root: " + (HostTools.isRoot() ? "yes" : "no (the rootfs stage needs root)"));
+        System.out.println("root: " + (HostTools.isRoot() ? "yes (mmdebstrap root mode, cached tree)"
+                : "no (mmdebstrap unshare mode: needs /etc/subuid, /etc/subgid and newuidmap)"));
         System.out.println("kvm: " + (Accelerator.kvmRunsGuests() ? "runs guests" : "not usable; boot tests use TCG"));
         if (!allThere) {
             List<HostTool> missing = HostTools.missing(HostTools.BY_STAGE.keySet());

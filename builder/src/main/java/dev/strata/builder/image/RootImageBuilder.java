@@ -28,6 +28,11 @@ public final class RootImageBuilder {
     }
 
     public Path build(Path root, RootImage spec, long epoch, UUID uuid, Path out) {
+        return build(root, spec, epoch, uuid, out, List.of());
+    }
+
+    /** As above, leaving out top-level entries of the tree (Strata's own hand-over folders). */
+    public Path build(Path root, RootImage spec, long epoch, UUID uuid, Path out, List<String> exclude) {
         try {
             Files.deleteIfExists(out);
         } catch (IOException e) {
@@ -37,8 +42,17 @@ public final class RootImageBuilder {
             case SQUASHFS -> squashfs(root, spec.compression(), epoch, out);
             case EROFS -> erofs(root, spec.compression(), epoch, uuid, out);
         };
+        args = new ArrayList<>(args);
+        if (!exclude.isEmpty() && spec.filesystem() == dev.strata.builder.profile.RootFilesystem.SQUASHFS) {
+            args.add("-e"); // mksquashfs: -e takes every remaining argument, so it goes last
+            args.addAll(exclude);
+        } else {
+            for (String name : exclude) {
+                args.add(args.size() - 2, "--exclude-path=" + name); // before mkfs.erofs' FILE DIR
+            }
+        }
         // mksquashfs refuses SOURCE_DATE_EPOCH together with its explicit time options, which we pass.
-        runner.run(CommandRunner.Command.of(args), line -> {
+        runner.run(CommandRunner.Command.of(args).withoutEnv("SOURCE_DATE_EPOCH"), line -> {
             String t = line.strip();
             if (t.matches("\\d{1,3}")) {
                 reporter.progress("root-image", t + " %");

@@ -14,6 +14,8 @@ import dev.strata.builder.profile.Profile;
 import dev.strata.builder.rootfs.RootfsBootstrap;
 import dev.strata.builder.rootfs.RootfsCustomizer;
 import dev.strata.builder.rootfs.RootfsCustomizer.KernelFiles;
+import dev.strata.builder.rootfs.DpkgStatus;
+import dev.strata.builder.rootfs.UnprivilegedRootfs;
 import dev.strata.builder.rootfs.TreeSizes;
 import dev.strata.builder.tools.CommandRunner;
 import dev.strata.builder.tools.HostTools;
@@ -50,11 +52,6 @@ public final class BuildPipeline {
 
     public BuildResult build(Profile profile, BuildOptions options) {
         long started = System.nanoTime();
-        if (!HostTools.isRoot()) {
-            throw new BuildFailure("rootfs", "building the root filesystem needs root (mmdebstrap root mode keeps "
-                    + "file owners and device nodes that the image must carry); run with sudo. Disk assembly and "
-                    + "formats need no root (see docs/build.md)");
-        }
         Path cacheDir = options.cacheDir().toAbsolutePath();
         Path outputDir = options.outputDir().toAbsolutePath();
         Path workDir = cacheDir.resolve("work").resolve(profile.name() + "-" + ProcessHandle.current().pid());
@@ -65,7 +62,11 @@ public final class BuildPipeline {
             Files.createDirectories(workDir);
             Files.createDirectories(staging);
             CommandRunner runner = new CommandRunner(workDir.resolve("build.log"));
-            HostTools.ensure(STAGES, runner, reporter::info);
+            List<String> stages = new ArrayList<>(STAGES);
+            if (!HostTools.isRoot()) {
+                stages.add("rootfs-unprivileged");
+            }
+            HostTools.ensure(stages, runner, reporter::info);
             reporter.info("profile " + profile.name() + " " + profile.version() + " from " + profile.source());
             reporter.info("work folder " + workDir + " (build log: build.log)");
             BuildResult result;
@@ -93,12 +94,81 @@ public final class BuildPipeline {
         }
     }
 
+    /** The root image, kernels and initramfs files: what the disks are made of. */
+    private record RootArtifacts(Path rootImage, Map<Hypervisor, KernelFiles> kernels, Map<String, Path> initrds,
+                                 Map<String, Long> slimmed, List<DpkgStatus.InstalledPackage> packages) {
+    }
+
     private BuildResult buildIn(Profile profile, BuildOptions options, Path cacheDir, Path workDir, Path staging,
                                 CommandRunner runner, long started) throws IOException {
         Stage stage = new Stage(reporter);
         long epoch = options.sourceDateEpoch();
         List<String> mirrors = RootfsBootstrap.mirrorLines(profile, options.mirror(), Path.of("/etc/apt"));
+        String seed = new Digest().add("rootfs", RootfsBootstrap.inputDigest(profile, mirrors, epoch))
+                .add("profile", profile.name()).add("version", profile.version()).add("epoch", epoch).hex();
 
+        RootArtifacts root = HostTools.isRoot()
+                ? privilegedRoot(profile, options, cacheDir, workDir, runner, stage, mirrors, seed)
+                : unprivilegedRoot(profile, cacheDir, workDir, runner, stage, mirrors, seed, epoch);
+        long rootSize = size(root.rootImage());
+        if (rootSize > profile.size().rootImageMax()) {
+            throw new BuildFailure("root-image", "the root image is " + Reporter.humanBytes(rootSize)
+                    + ", over the profile's size.root-image-max of " + Reporter.humanBytes(profile.size().rootImageMax()));
+        }
+
+        Path dataImage = stage.run("data-partition", "formatting the data partition (ext4, "
+                + Reporter.humanBytes(profile.size().dataSize()) + ", grows on first boot)", () -> {
+            Path img = new DataPartitionBuilder(runner).build(profile.size().dataSize(), uuid(seed, "data-fs"),
+                    uuid(seed, "data-hash"), epoch, workDir.resolve("data.img"));
+            return Stage.Outcome.of(img, size(img));
+        });
+
+        // One disk per distinct kernel (normally one for all hypervisors).
+        Map<KernelFiles, Path> disks = new LinkedHashMap<>();
+        for (KernelFiles kernel : distinctKernels(profile, root.kernels(), options)) {
+            Path initrd = root.initrds().get(kernel.release());
+            Path boot = stage.run("boot-partition", "making the boot partition (UEFI GRUB + BIOS syslinux)", () -> {
+                Path img = new BootPartitionBuilder(runner).build(kernel.vmlinuz(), initrd, profile.kernel().cmdline(),
+                        epoch, workDir.resolve("boot-" + kernel.release()), workDir.resolve("boot-" + kernel.release() + ".img"));
+                return Stage.Outcome.of(img, BootPartitionBuilder.SIZE);
+            });
+            Path disk = stage.run("disk", "assembling the GPT disk (" + Reporter.humanBytes(profile.size().diskSize())
+                    + " virtual)", () -> {
+                DiskLayout layout = DiskLayout.of(profile.size().diskSize(), BootPartitionBuilder.SIZE, rootSize,
+                        profile.size().dataSize(), seed);
+                Path raw = new DiskAssembler(runner).assemble(layout, List.of(boot, root.rootImage(), dataImage),
+                        workDir.resolve("disk-" + kernel.release() + ".raw"));
+                return Stage.Outcome.of(raw, size(raw));
+            });
+            disks.put(kernel, disk);
+        }
+
+        List<BuildResult.OutputFile> files = new ArrayList<>();
+        FormatWriter formats = new FormatWriter(runner, reporter, epoch, seed);
+        for (Output output : selectedOutputs(profile, options)) {
+            String name = output.fileName(profile.version(), profile.distribution().cloudstackArch());
+            Path disk = disks.get(root.kernels().get(output.hypervisor()));
+            Path file = stage.run("format", "writing " + name, () -> {
+                Path f = formats.write(output, disk, profile.size().diskSize(), workDir, staging.resolve(name));
+                return Stage.Outcome.of(f, size(f));
+            });
+            files.add(new BuildResult.OutputFile(name, output.hypervisor().id(), size(file), Digest.sha256(file)));
+        }
+
+        String rootSha = Digest.sha256(root.rootImage());
+        stage.run("bundle", "writing metadata.ini, md5sum.txt, sha512sum.txt, strata-bundle.json", () -> {
+            new BundleWriter().write(profile, staging, files, rootSha, rootSize, root.packages(), epoch,
+                    options.downloadRepository());
+            return Stage.Outcome.of(staging, 0L);
+        });
+        return new BuildResult(profile.name(), profile.version(), staging, files, rootSha, rootSize,
+                root.slimmed(), (System.nanoTime() - started) / 1_000_000, reporter.stages());
+    }
+
+    /** As root: mmdebstrap root mode with the tree cached by its inputs, then the stages on a copy. */
+    private RootArtifacts privilegedRoot(Profile profile, BuildOptions options, Path cacheDir, Path workDir,
+                                         CommandRunner runner, Stage stage, List<String> mirrors, String seed) {
+        long epoch = options.sourceDateEpoch();
         RootfsBootstrap.Result rootfs = stage.run("rootfs", "bootstrapping " + profile.distribution().name() + " "
                 + profile.distribution().suite() + " (" + profile.packages().size() + " packages) with mmdebstrap", () -> {
             RootfsBootstrap.Result r = new RootfsBootstrap(runner, reporter)
@@ -117,29 +187,14 @@ public final class BuildPipeline {
             return new Stage.Outcome<>(r, TreeSizes.size(r.root()), false, details);
         });
 
-        String seed = new Digest().add("rootfs", rootfs.digest()).add("profile", profile.name())
-                .add("version", profile.version()).add("epoch", epoch).hex();
         Path rootImage = stage.run("root-image", "packing the read-only root (" + profile.rootImage().filesystem().id()
                 + ", " + profile.rootImage().compression() + ")", () -> {
             Path img = new RootImageBuilder(runner, reporter).build(custom.root(), profile.rootImage(), epoch,
                     uuid(seed, "root-fs"), workDir.resolve("root.img"));
-            long size = size(img);
-            if (size > profile.size().rootImageMax()) {
-                throw new BuildFailure("root-image", "the root image is " + Reporter.humanBytes(size)
-                        + ", over the profile's size.root-image-max of " + Reporter.humanBytes(profile.size().rootImageMax()));
-            }
-            return Stage.Outcome.of(img, size);
-        });
-
-        Path dataImage = stage.run("data-partition", "formatting the data partition (ext4, "
-                + Reporter.humanBytes(profile.size().dataSize()) + ", grows on first boot)", () -> {
-            Path img = new DataPartitionBuilder(runner).build(profile.size().dataSize(), uuid(seed, "data-fs"),
-                    uuid(seed, "data-hash"), epoch, workDir.resolve("data.img"));
             return Stage.Outcome.of(img, size(img));
         });
 
-        // One disk per distinct kernel (normally one for all hypervisors).
-        Map<KernelFiles, Path> disks = new LinkedHashMap<>();
+        Map<String, Path> initrds = new LinkedHashMap<>();
         for (KernelFiles kernel : distinctKernels(profile, custom.kernels(), options)) {
             Path initrd = stage.run("initramfs", "writing the initramfs for " + kernel.release(), () -> {
                 InitramfsBuilder.Result r = new InitramfsBuilder().build(new InitramfsBuilder.Spec(custom.root(),
@@ -147,42 +202,32 @@ public final class BuildPipeline {
                         epoch), workDir.resolve("initrd-" + kernel.release() + ".img"));
                 return new Stage.Outcome<>(r.file(), size(r.file()), false, Map.of("modules", r.modules().size()));
             });
-            Path boot = stage.run("boot-partition", "making the boot partition (UEFI GRUB + BIOS syslinux)", () -> {
-                Path img = new BootPartitionBuilder(runner).build(kernel.vmlinuz(), initrd, profile.kernel().cmdline(),
-                        epoch, workDir.resolve("boot-" + kernel.release()), workDir.resolve("boot-" + kernel.release() + ".img"));
-                return Stage.Outcome.of(img, BootPartitionBuilder.SIZE);
-            });
-            Path disk = stage.run("disk", "assembling the GPT disk (" + Reporter.humanBytes(profile.size().diskSize())
-                    + " virtual)", () -> {
-                DiskLayout layout = DiskLayout.of(profile.size().diskSize(), BootPartitionBuilder.SIZE, size(rootImage),
-                        profile.size().dataSize(), seed);
-                Path raw = new DiskAssembler(runner).assemble(layout, List.of(boot, rootImage, dataImage),
-                        workDir.resolve("disk-" + kernel.release() + ".raw"));
-                return Stage.Outcome.of(raw, size(raw));
-            });
-            disks.put(kernel, disk);
+            initrds.put(kernel.release(), initrd);
         }
+        return new RootArtifacts(rootImage, custom.kernels(), initrds, custom.slimmed(), custom.packages());
+    }
 
-        List<BuildResult.OutputFile> files = new ArrayList<>();
-        FormatWriter formats = new FormatWriter(runner, reporter, epoch, seed);
-        for (Output output : selectedOutputs(profile, options)) {
-            String name = output.fileName(profile.version(), profile.distribution().cloudstackArch());
-            Path disk = disks.get(custom.kernels().get(output.hypervisor()));
-            Path file = stage.run("format", "writing " + name, () -> {
-                Path f = formats.write(output, disk, profile.size().diskSize(), workDir, staging.resolve(name));
-                return Stage.Outcome.of(f, size(f));
-            });
-            files.add(new BuildResult.OutputFile(name, output.hypervisor().id(), size(file), Digest.sha256(file)));
-        }
-
-        String rootSha = Digest.sha256(rootImage);
-        stage.run("bundle", "writing metadata.ini, md5sum.txt, sha512sum.txt, strata-bundle.json", () -> {
-            new BundleWriter().write(profile, staging, files, rootSha, size(rootImage), custom.packages(), epoch,
-                    options.downloadRepository());
-            return Stage.Outcome.of(staging, 0L);
+    /**
+     * As a normal user: mmdebstrap in unshare mode, with customisation, root image and initramfs
+     * made inside its user namespace (see {@link UnprivilegedRootfs}).
+     */
+    private RootArtifacts unprivilegedRoot(Profile profile, Path cacheDir, Path workDir, CommandRunner runner,
+                                           Stage stage, List<String> mirrors, String seed, long epoch) {
+        UnprivilegedRootfs.Result r = stage.run("rootfs", "bootstrapping " + profile.distribution().name() + " "
+                + profile.distribution().suite() + " without root (mmdebstrap unshare mode); customize, root image "
+                + "and initramfs run inside its user namespace", () -> {
+            UnprivilegedRootfs.Result result = new UnprivilegedRootfs(runner, reporter)
+                    .build(profile, mirrors, epoch, seed, cacheDir, workDir);
+            return Stage.Outcome.of(result, size(result.outDir().resolve("root.img")));
         });
-        return new BuildResult(profile.name(), profile.version(), staging, files, rootSha, size(rootImage),
-                custom.slimmed(), (System.nanoTime() - started) / 1_000_000, reporter.stages());
+        Map<Hypervisor, KernelFiles> kernels = new LinkedHashMap<>();
+        Map<String, Path> initrds = new LinkedHashMap<>();
+        r.handOver().kernels().forEach((h, release) -> {
+            kernels.put(h, new KernelFiles(release, r.outDir().resolve("kernels").resolve(release).resolve("vmlinuz")));
+            initrds.put(release, r.outDir().resolve("initrd-" + release + ".img"));
+        });
+        return new RootArtifacts(r.outDir().resolve("root.img"), kernels, initrds, r.handOver().slimmed(),
+                r.handOver().packages());
     }
 
     private static List<KernelFiles> distinctKernels(Profile profile, Map<Hypervisor, KernelFiles> kernels,

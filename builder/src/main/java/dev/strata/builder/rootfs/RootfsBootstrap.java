@@ -37,17 +37,22 @@ public final class RootfsBootstrap {
     public record Result(Path tree, String digest, boolean cached) {
     }
 
-    public Result bootstrap(Profile profile, List<String> mirrorLines, long epoch, Path cacheDir, boolean useCache) {
-        List<String> packages = packages(profile);
-        Digest digest = new Digest().add("recipe", RECIPE)
+    /** The digest of everything the bootstrapped tree depends on: its cache key. */
+    public static String inputDigest(Profile profile, List<String> mirrorLines, long epoch) {
+        return new Digest().add("recipe", RECIPE)
                 .add("suite", profile.distribution().suite())
                 .add("arch", profile.distribution().architecture())
                 .add("variant", profile.distribution().variant())
                 .add("components", profile.distribution().components())
-                .add("packages", packages)
+                .add("packages", packages(profile))
                 .add("mirrors", mirrorLines)
-                .add("epoch", epoch);
-        String key = digest.hex();
+                .add("epoch", epoch)
+                .hex();
+    }
+
+    public Result bootstrap(Profile profile, List<String> mirrorLines, long epoch, Path cacheDir, boolean useCache) {
+        List<String> packages = packages(profile);
+        String key = inputDigest(profile, mirrorLines, epoch);
         StageCache cache = new StageCache(cacheDir);
         Path hit = cache.lookup("rootfs", key);
         if (useCache && hit != null) {
@@ -107,7 +112,7 @@ public final class RootfsBootstrap {
     }
 
     /** mmdebstrap splits special hooks on spaces: refuse paths it would misread. */
-    private static String checkedPath(Path p) {
+    static String checkedPath(Path p) {
         String s = p.toAbsolutePath().toString();
         if (!s.matches("[A-Za-z0-9_./+-]+")) {
             throw new IllegalArgumentException("cache folder path may only contain letters, digits and _ . / + -: " + s);

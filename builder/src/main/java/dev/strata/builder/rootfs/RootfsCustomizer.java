@@ -45,15 +45,27 @@ public final class RootfsCustomizer {
         this.runner = runner;
     }
 
+    /** Customises a copy of the bootstrapped tree, in {@code workDir/root}. */
     public Result customize(Profile profile, Path bootstrapped, Path workDir, long epoch) {
         Path root = workDir.resolve("root");
-        Path kernelsDir = workDir.resolve("kernels");
         try {
             Deletion.deleteTree(root);
-            Deletion.deleteTree(kernelsDir);
-            Files.createDirectories(kernelsDir);
             // cp keeps owners, modes, links, xattrs and hard links, and reflinks where the filesystem can.
             runner.run(CommandRunner.Command.of("cp", "-a", "--reflink=auto", bootstrapped.toString(), root.toString()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return customizeInPlace(profile, root, workDir.resolve("kernels"), epoch);
+    }
+
+    /**
+     * Customises the tree where it is (inside mmdebstrap's user namespace for unprivileged
+     * builds); kernel images are copied to {@code kernelsDir}.
+     */
+    public Result customizeInPlace(Profile profile, Path root, Path kernelsDir, long epoch) {
+        try {
+            Deletion.deleteTree(kernelsDir);
+            Files.createDirectories(kernelsDir);
             List<DpkgStatus.InstalledPackage> packages = DpkgStatus.read(root);
             addFiles(root, profile.files(), epoch);
             configureServices(root, profile);

@@ -82,6 +82,11 @@ public final class CommandRunner {
             return new Command(args, workDir, copy, stdin);
         }
 
+        /** Removes a variable the program would otherwise inherit. */
+        public Command withoutEnv(String key) {
+            return withEnv(key, "");
+        }
+
         public Command withStdin(String text) {
             return new Command(args, workDir, env, text.getBytes(StandardCharsets.UTF_8));
         }
@@ -97,7 +102,13 @@ public final class CommandRunner {
         if (command.workDir() != null) {
             pb.directory(command.workDir().toFile());
         }
-        pb.environment().putAll(command.env());
+        command.env().forEach((k, v) -> {
+            if (v.isEmpty()) {
+                pb.environment().remove(k); // an empty value unsets: see Command.withoutEnv
+            } else {
+                pb.environment().put(k, v);
+            }
+        });
         pb.environment().putIfAbsent("LC_ALL", "C.UTF-8");
         log("$ " + String.join(" ", command.args()));
         Process process;

@@ -29,6 +29,8 @@ public final class HostTools {
                 new HostTool("mmdebstrap", "mmdebstrap", "bootstraps the Debian root filesystem"),
                 new HostTool("/usr/share/keyrings/debian-archive-keyring.gpg", "debian-archive-keyring",
                         "verifies the Debian archive")));
+        m.put("rootfs-unprivileged", List.of(
+                new HostTool("newuidmap", "uidmap", "maps subordinate ids for mmdebstrap's unshare mode (builds without root)")));
         m.put("root-image", List.of(
                 new HostTool("mksquashfs", "squashfs-tools", "builds a squashfs root image"),
                 new HostTool("mkfs.erofs", "erofs-utils", "builds an erofs root image")));
