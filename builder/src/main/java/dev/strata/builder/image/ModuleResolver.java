@@ -46,6 +46,12 @@ public final class ModuleResolver {
         }
     }
 
+    /** The names that are neither a module here nor built into this kernel. */
+    public List<String> missing(List<String> names) {
+        return names.stream().filter(n -> !pathByName.containsKey(normalise(n)) && !builtin.contains(normalise(n)))
+                .toList();
+    }
+
     /** Module file paths (relative to the modules folder) in load order; built-in ones are skipped. */
     public List<String> loadOrder(List<String> names) {
         LinkedHashSet<String> ordered = new LinkedHashSet<>();

@@ -7,6 +7,7 @@ import dev.strata.builder.image.DataPartitionBuilder;
 import dev.strata.builder.image.DiskAssembler;
 import dev.strata.builder.image.DiskLayout;
 import dev.strata.builder.image.InitramfsBuilder;
+import dev.strata.builder.image.InitramfsModules;
 import dev.strata.builder.image.RootImageBuilder;
 import dev.strata.builder.profile.Hypervisor;
 import dev.strata.builder.profile.Output;
@@ -195,10 +196,13 @@ public final class BuildPipeline {
         });
 
         Map<String, Path> initrds = new LinkedHashMap<>();
-        for (KernelFiles kernel : distinctKernels(profile, custom.kernels(), options)) {
+        List<KernelFiles> kernels = distinctKernels(profile, custom.kernels(), options);
+        Map<String, List<String>> modules = InitramfsModules.perKernel(custom.root(),
+                kernels.stream().map(KernelFiles::release).toList(), profile.kernel().initramfsModules(), reporter::info);
+        for (KernelFiles kernel : kernels) {
             Path initrd = stage.run("initramfs", "writing the initramfs for " + kernel.release(), () -> {
                 InitramfsBuilder.Result r = new InitramfsBuilder().build(new InitramfsBuilder.Spec(custom.root(),
-                        kernel.release(), profile.kernel().initramfsModules(), profile.rootImage().filesystem().id(),
+                        kernel.release(), modules.get(kernel.release()), profile.rootImage().filesystem().id(),
                         epoch), workDir.resolve("initrd-" + kernel.release() + ".img"));
                 return new Stage.Outcome<>(r.file(), size(r.file()), false, Map.of("modules", r.modules().size()));
             });

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 
 /**
  * Stage results kept by the digest of their inputs: {@code <cache>/stages/<stage>/<digest>/}.
@@ -12,6 +13,8 @@ import java.nio.file.StandardCopyOption;
  * build never leaves a half entry that a later build would trust.
  */
 public final class StageCache {
+
+    static final int KEEP = 3;
 
     private final Path root;
 
@@ -22,7 +25,16 @@ public final class StageCache {
     /** The completed entry for this stage and digest, if there is one. */
     public Path lookup(String stage, String digest) {
         Path entry = root.resolve(stage).resolve(digest);
-        return Files.isDirectory(entry) ? entry : null;
+        if (!Files.isDirectory(entry)) {
+            return null;
+        }
+        try {
+            // Marks it recently used: pruning keeps the most recently used entries.
+            Files.setLastModifiedTime(entry, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return entry;
     }
 
     /** A fresh folder to build an entry in; pass it to {@link #commit} when done. */
@@ -52,19 +64,34 @@ public final class StageCache {
     }
 
     /**
-     * Keeps one entry per stage (a root filesystem is hundreds of megabytes) and drops partial
-     * entries of builds that are no longer running.
+     * Keeps the {@value #KEEP} most recently used entries per stage (a root filesystem is hundreds
+     * of megabytes; a few let two profiles, or a build and its tests, take turns without
+     * rebuilding) and drops partial entries of builds that are no longer running.
      */
     private void pruneOthers(String stage, String keep) throws IOException {
+        List<Path> complete = new java.util.ArrayList<>();
         try (var entries = Files.list(root.resolve(stage))) {
             for (Path p : entries.toList()) {
                 String name = p.getFileName().toString();
                 int partial = name.indexOf(".partial-");
-                boolean running = partial >= 0 && isRunning(name.substring(partial + ".partial-".length()));
-                if (!name.equals(keep) && !running) {
-                    Deletion.deleteTree(p);
+                if (partial >= 0) {
+                    if (!isRunning(name.substring(partial + ".partial-".length()))) {
+                        Deletion.deleteTree(p);
+                    }
+                } else if (!name.equals(keep)) {
+                    complete.add(p);
                 }
             }
+        }
+        complete.sort(java.util.Comparator.comparing((Path p) -> {
+            try {
+                return Files.getLastModifiedTime(p);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }).reversed());
+        for (Path old : complete.subList(Math.min(complete.size(), KEEP - 1), complete.size())) {
+            Deletion.deleteTree(old);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.strata.builder.rootfs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strata.builder.image.InitramfsBuilder;
+import dev.strata.builder.image.InitramfsModules;
 import dev.strata.builder.image.RootImageBuilder;
 import dev.strata.builder.pipeline.Reporter;
 import dev.strata.builder.profile.FileEntry;
@@ -52,9 +53,11 @@ public final class InNamespace {
 
         Map<Hypervisor, String> kernels = new LinkedHashMap<>();
         custom.kernels().forEach((h, k) -> kernels.put(h, k.release()));
-        for (String release : new java.util.LinkedHashSet<>(kernels.values())) {
+        Map<String, List<String>> modules = InitramfsModules.perKernel(root, new java.util.LinkedHashSet<>(kernels.values()),
+                profile.kernel().initramfsModules(), reporter::info);
+        for (String release : modules.keySet()) {
             reporter.stageStarted("initramfs", "writing the initramfs for " + release);
-            new InitramfsBuilder().build(new InitramfsBuilder.Spec(root, release, profile.kernel().initramfsModules(),
+            new InitramfsBuilder().build(new InitramfsBuilder.Spec(root, release, modules.get(release),
                     profile.rootImage().filesystem().id(), spec.epoch()), out.resolve("initrd-" + release + ".img"));
         }
         json.writeValue(out.resolve("result.json").toFile(),

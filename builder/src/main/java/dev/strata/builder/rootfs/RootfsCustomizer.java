@@ -81,12 +81,16 @@ public final class RootfsCustomizer {
         }
     }
 
-    static void addFiles(Path root, List<FileEntry> files, long epoch) throws IOException {
+    private void addFiles(Path root, List<FileEntry> files, long epoch) throws IOException {
         for (FileEntry f : files) {
             Path target = Slimmer.inside(root, f.target());
             Files.createDirectories(target.getParent());
             Files.copy(f.source(), target, StandardCopyOption.REPLACE_EXISTING);
             Files.setPosixFilePermissions(target, permissions(f.mode()));
+            if ((f.mode() & 07000) != 0) {
+                // set-uid, set-gid and sticky bits are beyond java.nio's permission set
+                runner.run(CommandRunner.Command.of("chmod", Integer.toOctalString(f.mode()), target.toString()));
+            }
             Files.setLastModifiedTime(target, FileTime.fromMillis(epoch * 1000));
         }
     }
