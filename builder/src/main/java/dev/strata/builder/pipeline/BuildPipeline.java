@@ -24,7 +24,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,9 +41,6 @@ public final class BuildPipeline {
     public static final List<String> STAGES = List.of("rootfs", "root-image", "data-partition", "boot-partition",
             "disk", "formats");
 
-    /** A work folder holding this file was kept on purpose and is not garbage. */
-    private static final String KEEP_MARKER = "KEPT";
-
     private final Reporter reporter;
 
     public BuildPipeline(Reporter reporter) {
@@ -58,8 +54,8 @@ public final class BuildPipeline {
         Path workDir = cacheDir.resolve("work").resolve(profile.name() + "-" + ProcessHandle.current().pid());
         Path staging = outputDir.resolveSibling("." + outputDir.getFileName() + ".partial-" + ProcessHandle.current().pid());
         try {
-            removeStaleWork(workDir.getParent());
-            removeStaleStaging(outputDir);
+            BuildFolders.removeStaleWork(workDir.getParent());
+            BuildFolders.removeStaleStaging(outputDir);
             Files.createDirectories(workDir);
             Files.createDirectories(staging);
             CommandRunner runner = new CommandRunner(workDir.resolve("build.log"));
@@ -74,13 +70,13 @@ public final class BuildPipeline {
             try {
                 result = buildIn(profile, options, cacheDir, workDir, staging, runner, started);
             } catch (RuntimeException e) {
-                keepOnlyLog(workDir);
+                BuildFolders.keepOnlyLog(workDir);
                 reporter.info("build failed; full output in " + workDir.resolve("build.log"));
                 throw e;
             }
-            publish(staging, outputDir);
+            BuildFolders.publish(staging, outputDir);
             if (options.keepWork()) {
-                Files.writeString(workDir.resolve(KEEP_MARKER), "kept by --keep-work; delete this folder when done\n");
+                Files.writeString(workDir.resolve(BuildFolders.KEEP_MARKER), "kept by --keep-work; delete this folder when done\n");
                 reporter.info("work folder kept: " + workDir);
             } else {
                 Deletion.deleteTree(workDir);
@@ -91,7 +87,7 @@ public final class BuildPipeline {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            quietlyDelete(staging);
+            BuildFolders.quietlyDelete(staging);
         }
     }
 
@@ -261,76 +257,10 @@ public final class BuildPipeline {
         return parts;
     }
 
-    /** Replaces the output folder with the staged one in two renames; the old one is removed after. */
-    private static void publish(Path staging, Path outputDir) throws IOException {
-        Files.createDirectories(outputDir.getParent());
-        Path old = outputDir.resolveSibling("." + outputDir.getFileName() + ".old-" + ProcessHandle.current().pid());
-        if (Files.exists(outputDir)) {
-            Files.move(outputDir, old, StandardCopyOption.ATOMIC_MOVE);
-        }
-        Files.move(staging, outputDir, StandardCopyOption.ATOMIC_MOVE);
-        Deletion.deleteTree(old);
-    }
 
-    /** Work folders of builds that are no longer running (killed, crashed) are garbage. */
-    private static void removeStaleWork(Path workRoot) throws IOException {
-        if (!Files.isDirectory(workRoot)) {
-            return;
-        }
-        try (var dirs = Files.list(workRoot)) {
-            for (Path dir : dirs.toList()) {
-                String name = dir.getFileName().toString();
-                if (!StageCache.isRunning(name.substring(name.lastIndexOf('-') + 1))
-                        && !Files.exists(dir.resolve(KEEP_MARKER))) {
-                    Deletion.deleteTree(dir);
-                }
-            }
-        }
-    }
 
-    /** Staging folders of killed builds beside the output folder ({@code .<name>.partial-<pid>}). */
-    private static void removeStaleStaging(Path outputDir) throws IOException {
-        Path parent = outputDir.getParent();
-        String prefix = "." + outputDir.getFileName() + ".";
-        if (parent == null || !Files.isDirectory(parent)) {
-            return;
-        }
-        try (var siblings = Files.list(parent)) {
-            for (Path p : siblings.toList()) {
-                String name = p.getFileName().toString();
-                if (!name.startsWith(prefix) || StageCache.isRunning(name.substring(name.lastIndexOf('-') + 1))) {
-                    continue;
-                }
-                if (name.contains(".old-") && !Files.exists(outputDir)) {
-                    // Killed between the two renames of publish(): the previous bundle comes back.
-                    Files.move(p, outputDir, StandardCopyOption.ATOMIC_MOVE);
-                } else if (name.contains(".partial-") || name.contains(".old-")) {
-                    Deletion.deleteTree(p);
-                }
-            }
-        }
-    }
 
-    /** After a failure the partial images are useless; the log is what a person needs. */
-    private static void keepOnlyLog(Path workDir) {
-        try (var entries = Files.list(workDir)) {
-            for (Path p : entries.toList()) {
-                if (!p.getFileName().toString().equals("build.log")) {
-                    Deletion.deleteTree(p);
-                }
-            }
-        } catch (IOException e) {
-            // best effort
-        }
-    }
 
-    private static void quietlyDelete(Path p) {
-        try {
-            Deletion.deleteTree(p);
-        } catch (IOException e) {
-            // best effort: a leftover .partial folder is ignored and replaced by the next build
-        }
-    }
 
     static UUID uuid(String seed, String what) {
         return UUID.nameUUIDFromBytes(("strata:" + seed + ":" + what).getBytes(java.nio.charset.StandardCharsets.UTF_8));
