@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "boot-test", mixinStandardHelpOptions = true,
+@Command(usageHelpWidth = 100, name = "boot-test", mixinStandardHelpOptions = true,
         description = {"Boot a template under QEMU and wait until it says it is ready.", "",
             "Reads the serial console and passes when the line '" + BootTester.READY_MARKER + "' appears;",
             "on failure prints the end of the console. Uses KVM when it really runs guests here,",

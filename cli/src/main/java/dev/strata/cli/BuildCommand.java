@@ -18,13 +18,15 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "build", mixinStandardHelpOptions = true,
+@Command(usageHelpWidth = 100, name = "build", mixinStandardHelpOptions = true,
         description = {"Build a profile's template bundle.", "",
             "Stages: rootfs (mmdebstrap, cached by its inputs) -> customize (files, services, slimming) ->",
             "root-image (squashfs/erofs) -> initramfs -> boot-partition (UEFI GRUB + BIOS syslinux) ->",
             "data-partition -> disk (GPT in a plain file) -> one file per hypervisor -> bundle",
             "(metadata.ini, md5sum.txt, sha512sum.txt, strata-bundle.json).",
             "",
+            "As root: mmdebstrap root mode, the bootstrapped tree cached. As a normal user: unshare mode,",
+            "Strata's stages inside mmdebstrap's user namespace (needs /etc/subuid and newuidmap).",
             "The output folder is replaced only when the whole build succeeded.",
             "Same inputs and SOURCE_DATE_EPOCH give the same root image and qcow2, byte for byte."})
 final class BuildCommand implements Callable<Integer> {

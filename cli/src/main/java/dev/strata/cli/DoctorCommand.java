@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
-@Command(name = "doctor", mixinStandardHelpOptions = true,
+@Command(usageHelpWidth = 100, name = "doctor", mixinStandardHelpOptions = true,
         description = {"Check the host tools each build stage needs, and whether KVM runs guests.", "",
             "Exit status 0 when everything is there, 1 otherwise (with the command that installs it).",
             "'strata build' run as root on a Debian-family host installs what is missing by itself."})

@@ -9,7 +9,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "profile", mixinStandardHelpOptions = true,
+@Command(usageHelpWidth = 100, name = "profile", mixinStandardHelpOptions = true,
         description = {"Check a profile and show what it would build.", "",
             "Resolves 'extends:', validates every key and value, and prints file:line:column for errors."})
 final class ProfileCommand implements Callable<Integer> {

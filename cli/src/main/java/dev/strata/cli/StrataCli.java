@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "strata",
         mixinStandardHelpOptions = true,
         versionProvider = StrataCli.Version.class,
+        usageHelpWidth = 100,
         description = {
             "Builds, ships and checks Apache CloudStack system VM templates.",
             "",
@@ -15,9 +16,9 @@ import picocli.CommandLine.Command;
         subcommands = {BuildCommand.class, BootTestCommand.class, DoctorCommand.class, ProfileCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
-            "  strata doctor                          check the host tools each stage needs",
-            "  strata build                           build the default profile (debian) into ./dist",
-            "  strata build --hypervisor kvm --json   only the KVM template, machine-readable summary",
+            "  strata doctor                         check the host tools each stage needs",
+            "  strata build                          build the default profile (debian) into ./dist",
+            "  strata build --hypervisor kvm --json  only the KVM template, machine-readable summary",
             "  strata boot-test dist/systemvmtemplate-4.22.0-x86_64-kvm.qcow2.bz2",
             "", "Documentation: docs/ in the Strata repository."})
 public final class StrataCli {
