@@ -51,7 +51,6 @@ public final class RootfsBootstrap {
     }
 
     public Result bootstrap(Profile profile, List<String> mirrorLines, long epoch, Path cacheDir, boolean useCache) {
-        List<String> packages = packages(profile);
         String key = inputDigest(profile, mirrorLines, epoch);
         StageCache cache = new StageCache(cacheDir);
         Path hit = cache.lookup("rootfs", key);
@@ -60,32 +59,15 @@ public final class RootfsBootstrap {
         }
         Path partial = cache.begin("rootfs", key);
         Path tree = partial.resolve("tree");
-        Path debs = cacheDir.resolve("debs").resolve(profile.distribution().suite() + "-"
-                + profile.distribution().architecture());
+        Path debs = debCache(cacheDir, profile);
         try {
             Files.createDirectories(debs);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<String> args = new ArrayList<>(List.of(
-                "mmdebstrap",
-                "--mode=root",
-                "--variant=" + profile.distribution().variant(),
-                "--arch=" + profile.distribution().architecture(),
-                "--components=" + String.join(",", profile.distribution().components()),
-                "--aptopt=Apt::Install-Recommends \"false\"",
-                "--include=" + String.join(",", packages),
-                // Installs usr-is-merged before anything asks for "usrmerge | usr-is-merged";
-                // otherwise apt picks usrmerge, which drags perl (40 MB) into the image.
-                "--hook-dir=/usr/share/mmdebstrap/hooks/merged-usr",
-                // The package cache: copied in before download, copied back out after install.
-                // The hook strings are constants; the only variable part is a validated path.
-                "--setup-hook=mkdir -p \"$1\"/var/cache/apt/archives/",
-                "--setup-hook=sync-in " + checkedPath(debs) + " /var/cache/apt/archives/",
-                "--customize-hook=sync-out /var/cache/apt/archives " + checkedPath(debs),
-                "--skip=download/empty",
-                profile.distribution().suite(),
-                tree.toString()));
+        List<String> args = new ArrayList<>(List.of("mmdebstrap", "--mode=root"));
+        args.addAll(commonOptions(profile, debs));
+        args.addAll(List.of(profile.distribution().suite(), tree.toString()));
         args.addAll(mirrorLines);
         int[] count = {0};
         try {
@@ -101,6 +83,32 @@ public final class RootfsBootstrap {
         }
         Path entry = cache.commit("rootfs", key, partial);
         return new Result(entry.resolve("tree"), key, false);
+    }
+
+    /**
+     * The mmdebstrap options every bootstrap shares, root mode or not: what to install, and the
+     * package cache (copied in before download, copied back out after install). The hook strings
+     * are constants; the only variable part is a validated path.
+     */
+    static List<String> commonOptions(Profile profile, Path debs) {
+        return List.of(
+                "--variant=" + profile.distribution().variant(),
+                "--arch=" + profile.distribution().architecture(),
+                "--components=" + String.join(",", profile.distribution().components()),
+                "--aptopt=Apt::Install-Recommends \"false\"",
+                "--include=" + String.join(",", packages(profile)),
+                // Installs usr-is-merged before anything asks for "usrmerge | usr-is-merged";
+                // otherwise apt picks usrmerge, which drags perl (40 MB) into the image.
+                "--hook-dir=/usr/share/mmdebstrap/hooks/merged-usr",
+                "--setup-hook=mkdir -p \"$1\"/var/cache/apt/archives/",
+                "--setup-hook=sync-in " + checkedPath(debs) + " /var/cache/apt/archives/",
+                "--customize-hook=sync-out /var/cache/apt/archives " + checkedPath(debs),
+                "--skip=download/empty");
+    }
+
+    /** Where downloaded packages for the profile's suite and architecture are kept between builds. */
+    static Path debCache(Path cacheDir, Profile profile) {
+        return cacheDir.resolve("debs").resolve(profile.distribution().suite() + "-" + profile.distribution().architecture());
     }
 
     /** Profile packages plus every kernel package any output needs, sorted and unique. */

@@ -50,8 +50,7 @@ public final class UnprivilegedRootfs {
     public Result build(Profile profile, List<String> mirrorLines, long epoch, String seed, Path cacheDir, Path workDir) {
         Path in = workDir.resolve("ns-in");
         Path out = workDir.resolve("ns-out");
-        Path debs = cacheDir.resolve("debs").resolve(profile.distribution().suite() + "-"
-                + profile.distribution().architecture());
+        Path debs = RootfsBootstrap.debCache(cacheDir, profile);
         try {
             Deletion.deleteTree(in);
             Deletion.deleteTree(out);
@@ -60,24 +59,14 @@ public final class UnprivilegedRootfs {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<String> args = new ArrayList<>(List.of(
-                "mmdebstrap",
-                "--mode=unshare",
-                "--format=null",
-                "--variant=" + profile.distribution().variant(),
-                "--arch=" + profile.distribution().architecture(),
-                "--components=" + String.join(",", profile.distribution().components()),
-                "--aptopt=Apt::Install-Recommends \"false\"",
-                "--include=" + String.join(",", RootfsBootstrap.packages(profile)),
-                "--hook-dir=/usr/share/mmdebstrap/hooks/merged-usr",
-                "--setup-hook=mkdir -p \"$1\"/var/cache/apt/archives/",
-                "--setup-hook=sync-in " + RootfsBootstrap.checkedPath(debs) + " /var/cache/apt/archives/",
-                "--customize-hook=sync-out /var/cache/apt/archives " + RootfsBootstrap.checkedPath(debs),
+        List<String> args = new ArrayList<>(List.of("mmdebstrap", "--mode=unshare", "--format=null"));
+        args.addAll(RootfsBootstrap.commonOptions(profile, debs));
+        // Strata's own stages, inside the namespace, after the package cache was synced out.
+        args.addAll(List.of(
                 "--customize-hook=mkdir -p \"$1/" + NamespaceHandOver.IN + "\"",
                 "--customize-hook=sync-in " + RootfsBootstrap.checkedPath(in) + " /" + NamespaceHandOver.IN,
                 "--customize-hook=" + HOOK,
                 "--customize-hook=sync-out /" + NamespaceHandOver.OUT + " " + RootfsBootstrap.checkedPath(out),
-                "--skip=download/empty",
                 profile.distribution().suite(),
                 "/dev/null"));
         args.addAll(mirrorLines);
