@@ -11,7 +11,12 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="${1:-/var/tmp/strata-bench}"
 strata="$repo/bin/strata"
-rm -rf "$work"
+# A killed earlier run can leave mmdebstrap's /proc, /sys or /dev mounts inside its tree: unmount
+# them before deleting, never delete through a mount.
+if [ -d "$work" ]; then
+  awk -v w="$work" 'index($5, w) == 1 {print $5}' /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m"; done
+fi
+rm -rf --one-file-system "$work"
 mkdir -p "$work/changed"
 cache="$work/cache"
 

@@ -9,7 +9,7 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work=/var/tmp/strata-bench-rootimg
 tree="${1:-}"
 if [ -z "$tree" ]; then
-  rm -rf "$work"; mkdir -p "$work"
+  rm -rf --one-file-system "$work"; mkdir -p "$work"
   "$repo/bin/strata" build --hypervisor kvm --keep-work --cache-dir "${STRATA_CACHE:-$HOME/.cache/strata}" \
       --output "$work/out" > "$work/build.log" 2>&1
   tree=$(sed -n 's/.*work folder kept: //p' "$work/build.log")/root
