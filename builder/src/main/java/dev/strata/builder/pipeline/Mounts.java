@@ -44,6 +44,26 @@ public final class Mounts {
         return found;
     }
 
+    /**
+     * Lazily unmounts everything mounted below {@code dir}, deepest first: what a killed
+     * mmdebstrap leaves in its tree. Only for folders of builds that are gone.
+     */
+    public static void unmountBelow(Path dir) throws IOException {
+        for (Path mountPoint : below(dir)) {
+            try {
+                Process p = new ProcessBuilder(List.of("umount", "--lazy", mountPoint.toString()))
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                if (p.waitFor() != 0) {
+                    throw new IOException("cannot unmount " + mountPoint + " (left by a killed build); unmount it by "
+                            + "hand: umount -R " + dir);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while unmounting " + mountPoint, e);
+            }
+        }
+    }
+
     /** mountinfo writes space, tab, newline and backslash as octal escapes. */
     static String unescape(String s) {
         StringBuilder out = new StringBuilder();

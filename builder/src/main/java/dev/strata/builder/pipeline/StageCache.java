@@ -76,6 +76,7 @@ public final class StageCache {
                 int partial = name.indexOf(".partial-");
                 if (partial >= 0) {
                     if (!isRunning(name.substring(partial + ".partial-".length()))) {
+                        Mounts.unmountBelow(p); // a killed mmdebstrap leaves /proc, /sys, /dev mounted
                         Deletion.deleteTree(p);
                     }
                 } else if (!name.equals(keep)) {

@@ -44,4 +44,36 @@ class StageCacheTest {
             assertThat(left.map(p -> p.getFileName().toString()).sorted().toList()).containsExactly("d1", "d3", "d4");
         }
     }
+
+    @Test
+    void aKilledBuildsLeftoverMountsAreUnmountedNotDeletedThrough() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "mounting needs root");
+        StageCache cache = new StageCache(cacheDir);
+        Path dead = Files.createDirectories(cacheDir.resolve("stages/rootfs/d0.partial-999999999/tree/proc"));
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "strata-test", dead.toString()).inheritIO().start();
+        assertThat(mount.waitFor()).isZero();
+        Files.writeString(dead.resolve("inside-the-mount"), "x");
+        assertThat(Mounts.below(cacheDir)).containsExactly(dead);
+
+        cache.commit("rootfs", "d1", cache.begin("rootfs", "d1"));
+
+        assertThat(Mounts.below(cacheDir)).isEmpty();
+        assertThat(cacheDir.resolve("stages/rootfs/d0.partial-999999999")).doesNotExist();
+    }
+
+    @Test
+    void deletionRefusesToCrossAMount() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "mounting needs root");
+        Path dir = Files.createDirectories(cacheDir.resolve("tree/sys"));
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "strata-test", dir.toString()).inheritIO().start();
+        assertThat(mount.waitFor()).isZero();
+        try {
+            Files.writeString(dir.resolve("precious"), "x");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Deletion.deleteTree(cacheDir.resolve("tree")))
+                    .hasMessageContaining("still mounted");
+            assertThat(dir.resolve("precious")).exists();
+        } finally {
+            new ProcessBuilder("umount", dir.toString()).inheritIO().start().waitFor();
+        }
+    }
 }
