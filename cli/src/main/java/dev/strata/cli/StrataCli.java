@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             "A profile (YAML) says what goes in; 'strata build' turns it into a bundle of templates,",
             "one per hypervisor, named as CloudStack names them, with metadata.ini and checksums."},
         subcommands = {BuildCommand.class, BootTestCommand.class, DoctorCommand.class, ProfileCommand.class,
+            LayerCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
             "  strata doctor                         check the host tools each stage needs",

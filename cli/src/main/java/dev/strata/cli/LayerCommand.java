@@ -1,0 +1,218 @@
+package dev.strata.cli;
+
+import dev.strata.layout.ContentDigest;
+import dev.strata.layout.LayerException;
+import dev.strata.layout.LayerManifest;
+import dev.strata.layout.LayerSignatures;
+import dev.strata.layout.LayerStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code strata layer ...}: the /router/&lt;version&gt; layers of a system VM's data partition. */
+@Command(name = "layer", usageHelpWidth = 100, mixinStandardHelpOptions = true,
+        description = {"Sign, verify, install, activate, roll back and collect /router/<version> layers.", "",
+            "A layer is a folder with manifest.properties and manifest.sig (Ed25519 over the manifest, which",
+            "holds the content's sha256). Pointers in the router folder: latest, known-good (links), trying.",
+            "Only a layer signed by a trusted key (--trusted-keys: a folder of *.pub files) installs."},
+        subcommands = {LayerCommand.Keygen.class, LayerCommand.Sign.class, LayerCommand.Verify.class,
+            LayerCommand.Install.class, LayerCommand.Activate.class, LayerCommand.MarkGood.class,
+            LayerCommand.Rollback.class, LayerCommand.ListLayers.class, LayerCommand.Gc.class})
+final class LayerCommand {
+
+    /** Options every operation on a router folder takes. */
+    static class StoreOptions {
+        @Option(names = "--router-dir", defaultValue = "/data/router", paramLabel = "DIR",
+                description = "The layers folder on the data partition (default: ${DEFAULT-VALUE}).")
+        Path routerDir;
+
+        @Option(names = "--trusted-keys", defaultValue = "/etc/strata/trusted-keys", paramLabel = "DIR",
+                description = "Folder of trusted Ed25519 public keys, *.pub (default: ${DEFAULT-VALUE}).")
+        Path trustedKeys;
+
+        LayerStore store() {
+            return new LayerStore(routerDir, readTrusted(trustedKeys), LayerStore.StepHook.NONE);
+        }
+    }
+
+    abstract static class Op implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        StoreOptions opts = new StoreOptions();
+
+        @Override
+        public Integer call() {
+            try {
+                run(opts.store());
+                return 0;
+            } catch (LayerException | IllegalArgumentException e) {
+                System.err.println("strata layer: " + e.getMessage());
+                return 2;
+            }
+        }
+
+        abstract void run(LayerStore store);
+    }
+
+    @Command(name = "keygen", description = "Make an Ed25519 key pair: NAME.key (private, 0600) and NAME.pub.")
+    static final class Keygen implements Callable<Integer> {
+        @Parameters(paramLabel = "NAME", description = "Path prefix of the two files.")
+        Path name;
+
+        @Override
+        public Integer call() throws Exception {
+            KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+            Path priv = Path.of(name + ".key");
+            Files.writeString(priv, Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded()) + "\n");
+            Files.setPosixFilePermissions(priv, PosixFilePermissions.fromString("rw-------"));
+            Files.writeString(Path.of(name + ".pub"), Base64.getEncoder().encodeToString(pair.getPublic().getEncoded()) + "\n");
+            System.out.println("wrote " + priv + " and " + name + ".pub");
+            return 0;
+        }
+    }
+
+    @Command(name = "sign", description = "Write manifest.properties and manifest.sig for a layer folder.")
+    static final class Sign implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "DIR") Path dir;
+        @Option(names = "--key", required = true, paramLabel = "FILE", description = "Private key (from keygen).") Path key;
+        @Option(names = "--name", defaultValue = "router") String name;
+        @Option(names = "--version", required = true) String version;
+        @Option(names = "--min-root-version", defaultValue = "0") String minRoot;
+        @Option(names = "--entry-point", defaultValue = "bin/strata-agent") String entryPoint;
+        @Option(names = "--health-check", defaultValue = "bin/strata-agent --health") String healthCheck;
+        @Option(names = "--health-timeout", defaultValue = "60") int healthTimeout;
+        @Option(names = "--inputs-sha256", defaultValue = "0000000000000000000000000000000000000000000000000000000000000000")
+        String inputs;
+
+        @Override
+        public Integer call() throws Exception {
+            long epoch = Long.parseLong(System.getenv().getOrDefault("SOURCE_DATE_EPOCH", "1767225600"));
+            LayerManifest m = new LayerManifest(name, version, Instant.ofEpochSecond(epoch), ContentDigest.of(dir), inputs,
+                    minRoot, entryPoint, healthCheck, healthTimeout);
+            Files.write(dir.resolve(LayerManifest.FILE), m.toBytes());
+            Files.write(dir.resolve(LayerManifest.SIGNATURE_FILE), LayerSignatures.sign(m, readPrivate(key)));
+            System.out.println("signed " + name + " " + version + " content sha256 " + m.contentSha256());
+            return 0;
+        }
+    }
+
+    @Command(name = "verify", description = "Check a layer folder's signature and content digest.")
+    static final class Verify extends Op {
+        @Parameters(paramLabel = "DIR") Path dir;
+
+        @Override
+        void run(LayerStore store) {
+            LayerManifest m = store.verify(dir);
+            System.out.println("OK " + m.name() + " " + m.version() + " content sha256 " + m.contentSha256());
+        }
+    }
+
+    @Command(name = "install", description = "Verify a layer folder and stage it as <router-dir>/<version>.")
+    static final class Install extends Op {
+        @Parameters(paramLabel = "DIR") Path dir;
+
+        @Override
+        void run(LayerStore store) {
+            System.out.println("installed " + store.install(dir).version());
+        }
+    }
+
+    @Command(name = "activate", description = "Point latest at an installed version (on trial until mark-good).")
+    static final class Activate extends Op {
+        @Parameters(paramLabel = "VERSION") String version;
+
+        @Override
+        void run(LayerStore store) {
+            store.activate(version);
+            System.out.println("latest -> " + version + " (trying)");
+        }
+    }
+
+    @Command(name = "mark-good", description = "The active layer passed its health check: make it known-good.")
+    static final class MarkGood extends Op {
+        @Override
+        void run(LayerStore store) {
+            store.markGood();
+            System.out.println("known-good -> " + store.target(LayerStore.KNOWN_GOOD).orElse("?"));
+        }
+    }
+
+    @Command(name = "rollback", description = "Point latest back at the known-good layer.")
+    static final class Rollback extends Op {
+        @Override
+        void run(LayerStore store) {
+            System.out.println("latest -> " + store.rollback());
+        }
+    }
+
+    @Command(name = "list", description = "Installed layers and which one is latest, known-good, trying.")
+    static final class ListLayers extends Op {
+        @Override
+        void run(LayerStore store) {
+            store.recover();
+            for (LayerStore.Installed i : store.list()) {
+                List<String> flags = new ArrayList<>();
+                if (i.latest()) {
+                    flags.add("latest");
+                }
+                if (i.knownGood()) {
+                    flags.add("known-good");
+                }
+                if (i.trying()) {
+                    flags.add("trying");
+                }
+                System.out.printf("%-20s %s%n", i.version(), String.join(", ", flags));
+            }
+        }
+    }
+
+    @Command(name = "gc", description = "Remove layers beyond the newest N, never one a pointer names.")
+    static final class Gc extends Op {
+        @Option(names = "--keep", defaultValue = "2", description = "Layers to keep (default: ${DEFAULT-VALUE}).")
+        int keep;
+
+        @Override
+        void run(LayerStore store) {
+            List<String> removed = store.gc(keep);
+            System.out.println(removed.isEmpty() ? "nothing to remove" : "removed " + String.join(", ", removed));
+        }
+    }
+
+    static List<PublicKey> readTrusted(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        List<PublicKey> keys = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".pub")).sorted().toList()) {
+                byte[] der = Base64.getDecoder().decode(Files.readString(f).strip());
+                keys.add(KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(der)));
+            }
+        } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("cannot read trusted keys in " + dir + ": " + e.getMessage(), e);
+        }
+        return keys;
+    }
+
+    static PrivateKey readPrivate(Path file) throws IOException, GeneralSecurityException {
+        byte[] der = Base64.getDecoder().decode(Files.readString(file).strip());
+        return KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(der));
+    }
+}

@@ -1,0 +1,86 @@
+package dev.strata.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code strata layer}: the whole cycle through the command line, on temporary folders. */
+class LayerCommandTest {
+
+    @TempDir
+    Path tmp;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream oldOut;
+    private PrintStream oldErr;
+
+    @BeforeEach
+    void capture() {
+        oldOut = System.out;
+        oldErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(oldOut);
+        System.setErr(oldErr);
+    }
+
+    @Test
+    void signInstallActivateRollbackThroughTheCli() throws Exception {
+        Path keys = Files.createDirectories(tmp.resolve("keys"));
+        assertThat(StrataCli.run("layer", "keygen", keys.resolve("release").toString())).isZero();
+        Path router = tmp.resolve("router");
+        String[] store = {"--router-dir", router.toString(), "--trusted-keys", keys.toString()};
+
+        for (String v : new String[] {"1.0", "2.0"}) {
+            Path layer = Files.createDirectories(tmp.resolve("layer-" + v + "/bin"));
+            Files.writeString(layer.resolve("strata-agent"), "agent " + v);
+            assertThat(StrataCli.run("layer", "sign", layer.getParent().toString(), "--key",
+                    keys.resolve("release.key").toString(), "--version", v)).isZero();
+            assertThat(StrataCli.run(concat(new String[] {"layer", "install", layer.getParent().toString()}, store))).isZero();
+        }
+        assertThat(StrataCli.run(concat(new String[] {"layer", "activate", "1.0"}, store))).isZero();
+        assertThat(StrataCli.run(concat(new String[] {"layer", "mark-good"}, store))).isZero();
+        assertThat(StrataCli.run(concat(new String[] {"layer", "activate", "2.0"}, store))).isZero();
+        assertThat(Files.readString(router.resolve("latest/bin/strata-agent"))).isEqualTo("agent 2.0");
+        assertThat(StrataCli.run(concat(new String[] {"layer", "rollback"}, store))).isZero();
+        assertThat(Files.readString(router.resolve("latest/bin/strata-agent"))).isEqualTo("agent 1.0");
+
+        out.reset();
+        assertThat(StrataCli.run(concat(new String[] {"layer", "list"}, store))).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).containsPattern("1\\.0\\s+latest, known-good");
+    }
+
+    @Test
+    void aTamperedLayerIsRefusedWithExit2() throws Exception {
+        Path keys = Files.createDirectories(tmp.resolve("keys"));
+        StrataCli.run("layer", "keygen", keys.resolve("k").toString());
+        Path layer = Files.createDirectories(tmp.resolve("layer"));
+        Files.writeString(layer.resolve("file"), "good");
+        StrataCli.run("layer", "sign", layer.toString(), "--key", keys.resolve("k.key").toString(), "--version", "1.0");
+        Files.writeString(layer.resolve("file"), "bad");
+        assertThat(StrataCli.run("layer", "install", layer.toString(), "--router-dir", tmp.resolve("router").toString(),
+                "--trusted-keys", keys.toString())).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("does not match its manifest");
+        assertThat(tmp.resolve("router/1.0")).doesNotExist();
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] r = new String[a.length + b.length];
+        System.arraycopy(a, 0, r, 0, a.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+}
