@@ -87,7 +87,7 @@ class UnprivilegedBuildIT {
     private static String copyClasspath(Path lib) throws IOException {
         Files.createDirectories(lib);
         Set<Path> entries = new LinkedHashSet<>(UnprivilegedRootfs.classpath());
-        for (String cls : List.of("dev.strata.cli.StrataCli", "picocli.CommandLine")) {
+        for (String cls : List.of("dev.strata.cli.StrataCli", "picocli.CommandLine", "dev.strata.layout.LayerStore")) {
             try {
                 entries.add(Path.of(Class.forName(cls).getProtectionDomain().getCodeSource().getLocation().toURI()));
             } catch (ReflectiveOperationException | java.net.URISyntaxException e) {
