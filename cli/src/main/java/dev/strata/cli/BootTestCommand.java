@@ -5,7 +5,7 @@ import dev.strata.builder.boot.BootTester;
 import dev.strata.builder.boot.BootableImage;
 import dev.strata.builder.boot.DiskBus;
 import dev.strata.builder.boot.Firmware;
-import dev.strata.builder.pipeline.Deletion;
+import dev.strata.layout.Deletion;
 import dev.strata.builder.pipeline.Reporter;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -2,14 +2,10 @@ package dev.strata.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code strata layer}: the whole cycle through the command line, on temporary folders. */
@@ -18,24 +14,8 @@ class LayerCommandTest {
     @TempDir
     Path tmp;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream oldOut;
-    private PrintStream oldErr;
-
-    @BeforeEach
-    void capture() {
-        oldOut = System.out;
-        oldErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(oldOut);
-        System.setErr(oldErr);
-    }
+    @RegisterExtension
+    final ConsoleCapture console = new ConsoleCapture();
 
     @Test
     void signInstallActivateRollbackThroughTheCli() throws Exception {
@@ -58,9 +38,9 @@ class LayerCommandTest {
         assertThat(StrataCli.run(concat(new String[] {"layer", "rollback"}, store))).isZero();
         assertThat(Files.readString(router.resolve("latest/bin/strata-agent"))).isEqualTo("agent 1.0");
 
-        out.reset();
+        console.resetOut();
         assertThat(StrataCli.run(concat(new String[] {"layer", "list"}, store))).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).containsPattern("1\\.0\\s+latest, known-good");
+        assertThat(console.out()).containsPattern("1\\.0\\s+latest, known-good");
     }
 
     @Test
@@ -73,7 +53,7 @@ class LayerCommandTest {
         Files.writeString(layer.resolve("file"), "bad");
         assertThat(StrataCli.run("layer", "install", layer.toString(), "--router-dir", tmp.resolve("router").toString(),
                 "--trusted-keys", keys.toString())).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("does not match its manifest");
+        assertThat(console.err()).contains("does not match its manifest");
         assertThat(tmp.resolve("router/1.0")).doesNotExist();
     }
 

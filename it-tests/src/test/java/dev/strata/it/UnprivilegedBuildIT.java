@@ -9,8 +9,7 @@ import dev.strata.builder.boot.BootableImage;
 import dev.strata.builder.boot.Firmware;
 import dev.strata.builder.format.ChecksumFiles;
 import dev.strata.builder.pipeline.BuildOptions;
-import dev.strata.builder.pipeline.Deletion;
-import dev.strata.builder.rootfs.UnprivilegedRootfs;
+import dev.strata.layout.Deletion;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,14 +85,8 @@ class UnprivilegedBuildIT {
     /** Strata's jars (or class folders) for the CLI, copied where the test user can read them. */
     private static String copyClasspath(Path lib) throws IOException {
         Files.createDirectories(lib);
-        Set<Path> entries = new LinkedHashSet<>(UnprivilegedRootfs.classpath());
-        for (String cls : List.of("dev.strata.cli.StrataCli", "picocli.CommandLine", "dev.strata.layout.LayerStore")) {
-            try {
-                entries.add(Path.of(Class.forName(cls).getProtectionDomain().getCodeSource().getLocation().toURI()));
-            } catch (ReflectiveOperationException | java.net.URISyntaxException e) {
-                throw new IllegalStateException(e);
-            }
-        }
+        // This test JVM's own classpath: the CLI and everything it needs, whatever that becomes.
+        Set<Path> entries = testClasspath();
         List<String> cp = new ArrayList<>();
         int n = 0;
         for (Path e : entries) {
@@ -107,6 +100,33 @@ class UnprivilegedBuildIT {
         }
         run("chmod", "-R", "a+rX", lib.getParent().toString());
         return String.join(":", cp);
+    }
+
+    /**
+     * The test JVM's classpath entries, following the Class-Path of a manifest-only jar (how
+     * Failsafe starts its JVM), without the test classes themselves.
+     */
+    private static Set<Path> testClasspath() throws IOException {
+        Set<Path> entries = new LinkedHashSet<>();
+        for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            Path p = Path.of(e);
+            java.util.jar.Manifest manifest = null;
+            if (e.endsWith(".jar")) {
+                try (java.util.jar.JarFile jar = new java.util.jar.JarFile(p.toFile())) {
+                    manifest = jar.getManifest();
+                }
+            }
+            String classPath = manifest == null ? null : manifest.getMainAttributes().getValue("Class-Path");
+            if (classPath != null && !classPath.isBlank()) {
+                for (String url : classPath.trim().split("\\s+")) {
+                    entries.add(Path.of(java.net.URI.create(url)));
+                }
+            } else {
+                entries.add(p);
+            }
+        }
+        entries.removeIf(p -> p.endsWith("test-classes") || !Files.exists(p));
+        return entries;
     }
 
     private static void copyTree(Path from, Path to) throws IOException {

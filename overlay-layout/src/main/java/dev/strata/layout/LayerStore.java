@@ -6,14 +6,11 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -71,7 +68,7 @@ public final class LayerStore {
                 throw new LayerException("layer " + manifest.version() + " is already installed");
             }
             Path staging = dir.resolve(STAGING_PREFIX + manifest.version() + "-" + ProcessHandle.current().pid());
-            deleteTree(staging);
+            Deletion.deleteTree(staging);
             copyTree(layerDir, staging);
             hook.reached("install:copied");
             fsyncTree(staging);
@@ -165,7 +162,7 @@ public final class LayerStore {
                         && !v.equals(trying().orElse(null))) {
                     Path doomed = dir.resolve(STAGING_PREFIX + "gc-" + v);
                     Files.move(dir.resolve(v), doomed, StandardCopyOption.ATOMIC_MOVE);
-                    deleteTree(doomed);
+                    Deletion.deleteTree(doomed);
                     removed.add(v);
                 }
             }
@@ -183,7 +180,7 @@ public final class LayerStore {
                 for (Path p : entries.toList()) {
                     String name = p.getFileName().toString();
                     if (name.startsWith(STAGING_PREFIX) || name.endsWith(".new")) {
-                        deleteTree(p);
+                        Deletion.deleteTree(p);
                     }
                 }
             }
@@ -322,28 +319,5 @@ public final class LayerStore {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-            Files.delete(p);
-            return;
-        }
-        Files.walkFileTree(p, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-                Files.delete(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }

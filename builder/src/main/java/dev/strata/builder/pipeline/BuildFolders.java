@@ -1,5 +1,6 @@
 package dev.strata.builder.pipeline;
 
+import dev.strata.layout.Deletion;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

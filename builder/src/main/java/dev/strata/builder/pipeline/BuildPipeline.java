@@ -1,5 +1,6 @@
 package dev.strata.builder.pipeline;
 
+import dev.strata.layout.Deletion;
 import dev.strata.builder.format.BundleWriter;
 import dev.strata.builder.format.FormatWriter;
 import dev.strata.builder.image.BootPartitionBuilder;

@@ -1,5 +1,7 @@
 package dev.strata.builder.pipeline;
 
+import dev.strata.layout.Deletion;
+import dev.strata.layout.Mounts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package dev.strata.builder.rootfs;
 
 import dev.strata.builder.pipeline.BuildFailure;
-import dev.strata.builder.pipeline.Deletion;
+import dev.strata.layout.Deletion;
 import dev.strata.builder.profile.FileEntry;
 import dev.strata.builder.profile.Hypervisor;
 import dev.strata.builder.profile.Profile;

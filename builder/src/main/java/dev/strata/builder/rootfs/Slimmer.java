@@ -1,6 +1,6 @@
 package dev.strata.builder.rootfs;
 
-import dev.strata.builder.pipeline.Deletion;
+import dev.strata.layout.Deletion;
 import dev.strata.builder.profile.Kernel;
 import dev.strata.builder.profile.Slimming;
 import java.io.IOException;

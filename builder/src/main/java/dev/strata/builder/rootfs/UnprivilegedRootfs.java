@@ -1,7 +1,7 @@
 package dev.strata.builder.rootfs;
 
 import dev.strata.builder.pipeline.BuildFailure;
-import dev.strata.builder.pipeline.Deletion;
+import dev.strata.layout.Deletion;
 import dev.strata.builder.pipeline.Reporter;
 import dev.strata.builder.profile.FileEntry;
 import dev.strata.builder.profile.Profile;
@@ -121,7 +121,8 @@ public final class UnprivilegedRootfs {
     /** Where Strata's classes and the libraries the namespace side uses were loaded from. */
     public static Set<Path> classpath() {
         Set<Path> entries = new LinkedHashSet<>();
-        for (String cls : List.of("dev.strata.builder.rootfs.InNamespace", "com.fasterxml.jackson.databind.ObjectMapper",
+        for (String cls : List.of("dev.strata.builder.rootfs.InNamespace", "dev.strata.layout.Deletion",
+                "com.fasterxml.jackson.databind.ObjectMapper",
                 "com.fasterxml.jackson.core.JsonParser", "com.fasterxml.jackson.annotation.JsonValue",
                 "com.fasterxml.jackson.dataformat.yaml.YAMLFactory", "org.yaml.snakeyaml.Yaml",
                 "org.apache.commons.compress.archivers.cpio.CpioArchiveOutputStream",

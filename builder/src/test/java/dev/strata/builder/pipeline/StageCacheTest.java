@@ -1,5 +1,7 @@
 package dev.strata.builder.pipeline;
 
+import dev.strata.layout.Deletion;
+import dev.strata.layout.Mounts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.strata.builder.pipeline;
+package dev.strata.layout;
 
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
