@@ -1,0 +1,78 @@
+package dev.strata.agent;
+
+import dev.strata.agent.api.ApiServer;
+import java.nio.file.Path;
+
+/** Command-line options of the agent; see {@link #USAGE}. */
+public record AgentOptions(Path socket, Path stateDir, ApiServer.Tls tls, String nft, String ip, int keepGenerations) {
+
+    static final String USAGE = """
+            usage: java -cp 'agent.jar:lib/*' dev.strata.agent.Main [options]
+              --socket PATH          Unix socket of the API, root only (default /run/strata/agent.sock)
+              --state-dir DIR        journal of generations (default /data/agent)
+              --tcp-port N           also serve the API on TCP with mutual TLS (needs the three below)
+              --tcp-host ADDR        address to bind for TCP (default 0.0.0.0)
+              --tls-cert FILE        the agent's certificate chain (PEM)
+              --tls-key FILE         its private key (PEM, PKCS#8)
+              --tls-client-ca FILE   CA certificate(s) whose client certificates are accepted (PEM)
+              --nft PROGRAM          nft to run (default nft)
+              --ip PROGRAM           ip to run (default ip)
+              --keep-generations N   history kept for rollback (default 100)
+            """;
+
+    public static AgentOptions parse(String... args) {
+        Path socket = Path.of("/run/strata/agent.sock");
+        Path state = Path.of("/data/agent");
+        Integer port = null;
+        String host = "0.0.0.0";
+        Path cert = null;
+        Path key = null;
+        Path ca = null;
+        String nft = "nft";
+        String ip = "ip";
+        int keep = 100;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--help") || a.equals("-h")) {
+                throw new IllegalArgumentException(USAGE);
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("option " + a + " needs a value\n" + USAGE);
+            }
+            String v = args[++i];
+            switch (a) {
+                case "--socket" -> socket = Path.of(v);
+                case "--state-dir" -> state = Path.of(v);
+                case "--tcp-port" -> port = intValue(a, v, 0, 65535);
+                case "--tcp-host" -> host = v;
+                case "--tls-cert" -> cert = Path.of(v);
+                case "--tls-key" -> key = Path.of(v);
+                case "--tls-client-ca" -> ca = Path.of(v);
+                case "--nft" -> nft = v;
+                case "--ip" -> ip = v;
+                case "--keep-generations" -> keep = intValue(a, v, 1, 100000);
+                default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
+            }
+        }
+        ApiServer.Tls tls = null;
+        if (port != null) {
+            if (cert == null || key == null || ca == null) {
+                throw new IllegalArgumentException("--tcp-port needs --tls-cert, --tls-key and --tls-client-ca: the TCP API is mutual TLS only");
+            }
+            tls = new ApiServer.Tls(port, host, cert, key, ca);
+        }
+        return new AgentOptions(socket, state, tls, nft, ip, keep);
+    }
+
+    private static int intValue(String option, String v, int min, int max) {
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        throw new IllegalArgumentException(option + " " + v + ": expected a number " + min + "-" + max);
+    }
+}

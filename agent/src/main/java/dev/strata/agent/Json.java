@@ -1,0 +1,73 @@
+package dev.strata.agent;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import dev.strata.agent.model.Problem;
+import java.time.Instant;
+import java.util.stream.Collectors;
+
+/**
+ * The agent's JSON settings: strict on input (unknown fields, wrong types, trailing data and
+ * null where a number belongs are errors that name the field), ISO instants on output.
+ */
+public final class Json {
+
+    private Json() {
+    }
+
+    public static ObjectMapper compact() {
+        JsonMapper m = JsonMapper.builder()
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .build();
+        m.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
+        m.registerModule(new SimpleModule()
+                .addSerializer(Instant.class, ToStringSerializer.instance)
+                .addDeserializer(Instant.class, new com.fasterxml.jackson.databind.deser.std.FromStringDeserializer<Instant>(Instant.class) {
+                    @Override
+                    protected Instant _deserialize(String value, com.fasterxml.jackson.databind.DeserializationContext ctxt) {
+                        return Instant.parse(value);
+                    }
+                }));
+        // "80" is not a number and 80 is not a string: no silent coercion between the two.
+        m.configure(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS, false);
+        return m;
+    }
+
+    public static ObjectMapper pretty() {
+        return compact().enable(SerializationFeature.INDENT_OUTPUT);
+    }
+
+    /** A Jackson error as a {@link Problem}: the JSON path of the field, and what is wrong. */
+    public static Problem problem(JsonProcessingException e) {
+        String path = "";
+        if (e instanceof JsonMappingException jm) {
+            path = jm.getPath().stream().map(r -> r.getFieldName() != null ? "." + r.getFieldName() : "[" + r.getIndex() + "]")
+                    .collect(Collectors.joining());
+            if (path.startsWith(".")) {
+                path = path.substring(1);
+            }
+        }
+        String msg = e.getOriginalMessage();
+        if (msg != null && msg.length() > 300) {
+            msg = msg.substring(0, 300) + "...";
+        }
+        if (msg != null) {
+            int nl = msg.indexOf('\n');
+            msg = nl < 0 ? msg : msg.substring(0, nl);
+        }
+        String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
+                + e.getLocation().getColumnNr() + ")";
+        return new Problem(path.isEmpty() ? "$" : path, null, msg + where);
+    }
+}

@@ -1,0 +1,292 @@
+package dev.strata.agent.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.strata.agent.Json;
+import dev.strata.agent.RouterService;
+import dev.strata.agent.model.ConfigPart;
+import dev.strata.agent.model.InvalidConfigException;
+import dev.strata.agent.model.Problem;
+import dev.strata.agent.model.RouterConfig;
+import dev.strata.agent.plane.ApplyException;
+import dev.strata.agent.store.Generation;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+
+/**
+ * The {@code /v1} HTTP/JSON API. Requests reach this handler only through a connector that has
+ * already authenticated the caller (root-only Unix socket, or TLS with a trusted client
+ * certificate). Bad input is a 400 naming each field path and value; a kernel refusal a 500 that
+ * says why, with the generation unchanged.
+ */
+public final class ApiHandler extends Handler.Abstract {
+
+    /** Largest request body: 10,000 rules are about 1.5 MB of JSON. */
+    static final long MAX_BODY = 16L * 1024 * 1024;
+
+    private final RouterService service;
+    private final String version;
+    private final ObjectMapper mapper = Json.compact();
+    private final ObjectMapper pretty = Json.pretty();
+    private final byte[] openApi;
+
+    public ApiHandler(RouterService service, String version) {
+        super(InvocationType.BLOCKING);
+        this.service = service;
+        this.version = version;
+        try (InputStream in = ApiHandler.class.getResourceAsStream("openapi.json")) {
+            this.openApi = in == null ? "{}".getBytes(StandardCharsets.UTF_8) : in.readAllBytes();
+        } catch (IOException e) {
+            throw new IllegalStateException("openapi.json missing from the agent jar", e);
+        }
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String path = request.getHttpURI().getPath();
+        String method = request.getMethod();
+        try {
+            route(method, path == null ? "/" : path, request, response, callback);
+        } catch (InvalidConfigException e) {
+            send(response, callback, 400, error("invalid request", e.problems()));
+        } catch (BadRequest e) {
+            send(response, callback, e.status, error(e.getMessage(), e.problems));
+        } catch (NoSuchElementException e) {
+            send(response, callback, 404, error(e.getMessage(), List.of()));
+        } catch (ApplyException e) {
+            Map<String, Object> body = error(e.getMessage(), List.of());
+            body.put("generation", service.desired().generation());
+            send(response, callback, 500, body);
+        } catch (RuntimeException e) {
+            send(response, callback, 500, error("internal error: " + e, List.of()));
+        }
+        return true;
+    }
+
+    private void route(String method, String path, Request request, Response response, Callback callback) {
+        String[] seg = path.replaceAll("/+$", "").split("/");
+        // seg[0] is "" (leading slash), seg[1] the version
+        if (seg.length < 3 || !"v1".equals(seg[1])) {
+            throw new BadRequest(404, "no such resource: " + path + " (the API lives under /v1, see /v1/openapi.json)");
+        }
+        boolean dryRun = "true".equals(query(request, "dryRun"));
+        String res = seg[2];
+        switch (method + " " + res + (seg.length > 3 ? "/*" : "")) {
+            case "GET health" -> send(response, callback, 200, health());
+            case "GET openapi.json" -> sendBytes(response, callback, 200, "application/json", openApi);
+            case "GET state" -> send(response, callback, 200, state());
+            case "GET config" -> send(response, callback, 200, Map.of("generation", service.desired().generation(),
+                    "config", service.desired().config()));
+            case "PUT config", "POST config" -> {
+                RouterConfig c = read(request, mapper.constructType(RouterConfig.class), "");
+                send(response, callback, 200, service.apply("apply", c, dryRun));
+            }
+            case "GET config/*" -> {
+                ConfigPart p = part(seg[3]);
+                send(response, callback, 200, Map.of("generation", service.desired().generation(), "part", p.jsonName(),
+                        "items", p.get(service.desired().config())));
+            }
+            case "PUT config/*" -> {
+                ConfigPart p = part(seg[3]);
+                List<?> items = read(request, listOf(p), p.jsonName());
+                send(response, callback, 200, service.replacePart(p, items, dryRun));
+            }
+            case "PATCH config/*" -> {
+                ConfigPart p = part(seg[3]);
+                JsonNode body = read(request, mapper.constructType(JsonNode.class), "");
+                for (var it = body.fieldNames(); it.hasNext(); ) {
+                    String f = it.next();
+                    if (!f.equals("add") && !f.equals("remove")) {
+                        throw new BadRequest(400, "invalid request", List.of(new Problem(f, null, "unknown field; a patch has add and remove")));
+                    }
+                }
+                List<?> add = convert(body.path("add"), listOf(p), "add");
+                List<?> remove = convert(body.path("remove"), listOf(p), "remove");
+                send(response, callback, 200, service.patchPart(p, add, remove, dryRun));
+            }
+            case "GET history" -> send(response, callback, 200, service.history().stream()
+                    .map(g -> Map.of("generation", g.generation(), "createdAt", g.createdAt().toString(), "operation", g.operation()))
+                    .toList());
+            case "GET history/*" -> send(response, callback, 200, service.generation(number(seg[3], "generation"))
+                    .orElseThrow(() -> new NoSuchElementException("no generation " + seg[3] + " in the history")));
+            case "POST rollback" -> {
+                JsonNode body = read(request, mapper.constructType(JsonNode.class), "");
+                JsonNode g = body.path("generation");
+                if (!g.canConvertToLong() || !g.isIntegralNumber() || g.asLong() < 0) {
+                    throw new BadRequest(400, "invalid request", List.of(new Problem("generation", g.toString(),
+                            "expected a generation number from the history")));
+                }
+                send(response, callback, 200, service.rollback(g.asLong(), dryRun));
+            }
+            case "GET counters" -> sendBytes(response, callback, 200, "application/json",
+                    service.counters().getBytes(StandardCharsets.UTF_8));
+            case "GET ruleset" -> sendBytes(response, callback, 200, "text/plain; charset=utf-8",
+                    service.ruleset().getBytes(StandardCharsets.UTF_8));
+            default -> throw new BadRequest(404, "no such resource or method: " + method + " " + path
+                    + " (see /v1/openapi.json)");
+        }
+    }
+
+    private Map<String, Object> health() {
+        RouterService.Applied a = service.applied();
+        Map<String, Object> m = new LinkedHashMap<>();
+        boolean ok = a.error() == null && a.generation() == service.desired().generation();
+        m.put("status", ok ? "ok" : "degraded");
+        m.put("version", version);
+        m.put("generation", a.generation());
+        m.put("desiredGeneration", service.desired().generation());
+        if (a.error() != null) {
+            m.put("error", a.error());
+        }
+        return m;
+    }
+
+    private Map<String, Object> state() {
+        Generation d = service.desired();
+        RouterService.Applied a = service.applied();
+        Map<String, Object> desired = new LinkedHashMap<>();
+        desired.put("generation", d.generation());
+        desired.put("createdAt", d.createdAt().toString());
+        desired.put("operation", d.operation());
+        desired.put("config", d.config());
+        Map<String, Object> applied = new LinkedHashMap<>();
+        applied.put("generation", a.generation());
+        applied.put("inSync", a.error() == null && a.generation() == d.generation());
+        if (a.error() != null) {
+            applied.put("error", a.error());
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("desired", desired);
+        m.put("applied", applied);
+        return m;
+    }
+
+    private <T> T read(Request request, JavaType type, String prefix) {
+        String body;
+        try {
+            long len = request.getLength();
+            if (len > MAX_BODY) {
+                throw new BadRequest(413, "request body larger than " + MAX_BODY + " bytes");
+            }
+            body = Content.Source.asString(request, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new BadRequest(400, "cannot read the request body: " + e.getMessage());
+        }
+        if (body.length() > MAX_BODY) {
+            throw new BadRequest(413, "request body larger than " + MAX_BODY + " bytes");
+        }
+        if (body.isBlank()) {
+            throw new BadRequest(400, "invalid request", List.of(new Problem(prefix.isEmpty() ? "$" : prefix, null,
+                    "the request needs a JSON body")));
+        }
+        try {
+            T value = mapper.readValue(body, type);
+            if (value == null) {
+                throw new BadRequest(400, "invalid request", List.of(new Problem("$", "null", "expected a JSON document")));
+            }
+            return value;
+        } catch (JsonProcessingException e) {
+            throw new BadRequest(400, "invalid request", List.of(prefixed(Json.problem(e), prefix)));
+        }
+    }
+
+    private List<?> convert(JsonNode node, JavaType type, String prefix) {
+        if (node.isMissingNode() || node.isNull()) {
+            return List.of();
+        }
+        try {
+            return mapper.readerFor(type).readValue(node);
+        } catch (IOException e) {
+            Problem p = e instanceof JsonProcessingException j ? Json.problem(j) : new Problem("$", null, e.getMessage());
+            throw new BadRequest(400, "invalid request", List.of(prefixed(p, prefix)));
+        }
+    }
+
+    private static Problem prefixed(Problem p, String prefix) {
+        if (prefix.isEmpty()) {
+            return p;
+        }
+        String path = p.path().equals("$") ? prefix : p.path().startsWith("[") ? prefix + p.path() : prefix + "." + p.path();
+        return new Problem(path, p.value(), p.message());
+    }
+
+    private JavaType listOf(ConfigPart p) {
+        return mapper.getTypeFactory().constructCollectionType(List.class, p.itemType());
+    }
+
+    private static ConfigPart part(String name) {
+        return ConfigPart.byJsonName(name).orElseThrow(() -> new NoSuchElementException("no configuration part '" + name
+                + "'; parts: interfaces, routes, policyRules, firewall, egress, portForwards, staticNats, sourceNats, acls, staticRoutes"));
+    }
+
+    private static long number(String s, String what) {
+        if (!s.matches("\\d{1,18}")) {
+            throw new BadRequest(400, "invalid request", List.of(new Problem(what, s, "expected a number")));
+        }
+        return Long.parseLong(s);
+    }
+
+    private static String query(Request request, String name) {
+        Fields f = Request.extractQueryParameters(request);
+        return Optional.ofNullable(f.get(name)).map(Fields.Field::getValue).orElse(null);
+    }
+
+    private static Map<String, Object> error(String message, List<Problem> problems) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("error", message);
+        if (!problems.isEmpty()) {
+            m.put("problems", problems);
+        }
+        return m;
+    }
+
+    private void send(Response response, Callback callback, int status, Object body) {
+        byte[] bytes;
+        try {
+            bytes = pretty.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            status = 500;
+            bytes = ("{\"error\":\"cannot write the response\"}").getBytes(StandardCharsets.UTF_8);
+        }
+        sendBytes(response, callback, status, "application/json", bytes);
+    }
+
+    private static void sendBytes(Response response, Callback callback, int status, String type, byte[] bytes) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
+        response.write(true, ByteBuffer.wrap(bytes), callback);
+    }
+
+    /** A request the API refuses with a given status. */
+    static final class BadRequest extends RuntimeException {
+        final int status;
+        final transient List<Problem> problems;
+
+        BadRequest(int status, String message) {
+            this(status, message, List.of());
+        }
+
+        BadRequest(int status, String message, List<Problem> problems) {
+            super(message);
+            this.status = status;
+            this.problems = problems;
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package dev.strata.agent.plane;
+
+import dev.strata.agent.model.RouterConfig;
+
+/**
+ * Puts a configuration into the kernel: the nft table first (one transaction: element updates
+ * when only set contents changed, otherwise the whole table), then links, addresses, routes and
+ * rules. If the ip step fails, the previous table and network state are put back, so a failed
+ * apply leaves the router as it was.
+ */
+public final class DataPlane {
+
+    private final Nft nft;
+    private final IpPlane ip;
+    private Ruleset loaded;
+    private RouterConfig appliedConfig = RouterConfig.EMPTY;
+
+    public DataPlane(Nft nft, IpPlane ip) {
+        this.nft = nft;
+        this.ip = ip;
+    }
+
+    /** What loading {@code next} would send to nft now: element updates or the whole table. */
+    public String scriptFor(Ruleset next) {
+        return loaded == null ? next.fullScript() : next.deltaFrom(loaded).orElse(next.fullScript());
+    }
+
+    public IpPlane.Plan ipPlanFor(RouterConfig next) {
+        return ip.plan(next, appliedConfig);
+    }
+
+    /** @throws ApplyException when the kernel refuses; the previous state is then still (or again) in place */
+    public synchronized void apply(RouterConfig next, Ruleset rendered) {
+        String script = scriptFor(rendered);
+        if (!script.isEmpty()) {
+            nft.load(script);
+        }
+        try {
+            ip.apply(next, appliedConfig);
+        } catch (ApplyException e) {
+            String restored = restore(next);
+            throw new ApplyException(e.getMessage() + "; " + restored);
+        }
+        loaded = rendered;
+        appliedConfig = next;
+    }
+
+    private String restore(RouterConfig failed) {
+        try {
+            nft.load(loaded == null ? NftRenderer.render(RouterConfig.EMPTY).fullScript() : loaded.fullScript());
+            ip.apply(appliedConfig, failed);
+            return "previous state restored";
+        } catch (ApplyException again) {
+            return "restoring the previous state failed too: " + again.getMessage();
+        }
+    }
+
+    public Nft nft() {
+        return nft;
+    }
+}

@@ -1,0 +1,41 @@
+package dev.strata.agent.plane;
+
+import java.time.Duration;
+import java.util.List;
+
+/** The nft program: load a script as one transaction, list the table and its counters. */
+public final class Nft {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    private final String program;
+
+    public Nft(String program) {
+        this.program = program;
+    }
+
+    /** Loads {@code script} with {@code nft -f -}: the kernel takes all of it or none. */
+    public void load(String script) {
+        Commands.Result r = Commands.run(List.of(program, "-f", "-"), script, TIMEOUT);
+        if (!r.ok()) {
+            throw new ApplyException("nftables refused the ruleset (previous ruleset still loaded): " + r.why());
+        }
+    }
+
+    /** Checks a script against the kernel without loading it ({@code nft -c}). */
+    public Commands.Result check(String script) {
+        return Commands.run(List.of(program, "-c", "-f", "-"), script, TIMEOUT);
+    }
+
+    public String listTable() {
+        Commands.Result r = Commands.run(List.of(program, "list", "table", Ruleset.FAMILY, Ruleset.TABLE), null, TIMEOUT);
+        return r.ok() ? r.stdout() : "";
+    }
+
+    /** {@code nft -j list counters} of the strata table (JSON text), or empty JSON when there is no table. */
+    public String countersJson() {
+        Commands.Result r = Commands.run(List.of(program, "-j", "list", "counters", "table", Ruleset.FAMILY, Ruleset.TABLE),
+                null, TIMEOUT);
+        return r.ok() ? r.stdout() : "{\"nftables\":[]}";
+    }
+}

@@ -1,0 +1,414 @@
+package dev.strata.agent.plane;
+
+import dev.strata.agent.model.AclRule;
+import dev.strata.agent.model.AclTier;
+import dev.strata.agent.model.EgressPolicy;
+import dev.strata.agent.model.EgressRule;
+import dev.strata.agent.model.FirewallRule;
+import dev.strata.agent.model.Interface;
+import dev.strata.agent.model.Net;
+import dev.strata.agent.model.Net.Cidr;
+import dev.strata.agent.model.Net.PortRange;
+import dev.strata.agent.model.PortForward;
+import dev.strata.agent.model.RouterConfig;
+import dev.strata.agent.model.SourceNat;
+import dev.strata.agent.model.StaticNat;
+import dev.strata.agent.plane.SetElement.Exact;
+import dev.strata.agent.plane.SetElement.Prefix;
+import dev.strata.agent.plane.SetElement.Range;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Renders a validated {@link RouterConfig} into the one nftables table {@code inet strata}.
+ *
+ * <p>Where packets go: (1) prerouting at priority -150 (before DNAT, so it sees the public
+ * address and port the client used): established traffic passes, the ingress firewall sets
+ * accept openings, and anything else addressed to a public IP is dropped (CloudStack's
+ * default-deny ingress). (2) DNAT: port forwards and static NAT through maps. (3) forward:
+ * VPC tier ACLs through verdict maps keyed by interface, then egress policies for traffic leaving
+ * through a public interface, then only DNAT'ed connections may enter from the public side.
+ * (4) SNAT: static NAT, then source NAT per guest network.
+ *
+ * <p>Thousands of rules cost a set lookup each, not a rule each: firewall openings, port forwards,
+ * egress matches and ACL CIDR lists are set and map elements. Counters are named per rule class.
+ */
+public final class NftRenderer {
+
+    static final String[] COUNTERS = {"fw_ingress_accept", "fw_ingress_drop", "port_forward", "static_nat_in",
+        "static_nat_out", "source_nat", "egress_accept", "egress_drop", "public_forward_drop"};
+
+    private final RouterConfig config;
+    private final List<NftSet> sets = new ArrayList<>();
+    private final List<String> counters = new ArrayList<>(List.of(COUNTERS));
+    private final List<String> chains = new ArrayList<>();
+
+    private NftRenderer(RouterConfig config) {
+        this.config = config;
+    }
+
+    public static Ruleset render(RouterConfig config) {
+        NftRenderer r = new NftRenderer(config);
+        r.build();
+        return new Ruleset(r.counters, r.sets, r.chains);
+    }
+
+    private void build() {
+        publicSide();
+        String pre = preFilter();
+        String nat = preNat();
+        String post = postNat();
+        List<String> acl = acls();
+        String egress = egress();
+        chains.add(pre);
+        chains.add(nat);
+        chains.add(forward());
+        chains.add(egress);
+        chains.addAll(acl);
+        chains.add(post);
+    }
+
+    // ---- public addresses and interfaces ----
+
+    private void publicSide() {
+        Map<Family, Set<String>> addrs = new EnumMap<>(Family.class);
+        for (Family f : Family.values()) {
+            addrs.put(f, new LinkedHashSet<>());
+        }
+        Set<String> ifs = new LinkedHashSet<>();
+        for (Interface i : config.interfaces()) {
+            if ("public".equals(i.role())) {
+                ifs.add(quote(i.name()));
+                for (String a : i.addresses()) {
+                    Cidr c = Net.cidr(a).orElseThrow();
+                    addrs.get(Family.of(c.v4())).add(Net.text(c.address()));
+                }
+            }
+        }
+        config.firewall().forEach(r -> addPublic(addrs, r.publicIp()));
+        config.portForwards().forEach(r -> addPublic(addrs, r.publicIp()));
+        config.staticNats().forEach(r -> addPublic(addrs, r.publicIp()));
+        for (Family f : Family.values()) {
+            sets.add(new NftSet("public_" + f.suffix, "set", "type " + f.addrType, List.copyOf(addrs.get(f))));
+        }
+        sets.add(new NftSet("public_ifs", "set", "type ifname", List.copyOf(ifs)));
+    }
+
+    private static void addPublic(Map<Family, Set<String>> addrs, String ip) {
+        InetAddress a = Net.ip(ip).orElseThrow();
+        addrs.get(Family.of(Net.isV4(a))).add(Net.text(a));
+    }
+
+    // ---- ingress firewall ----
+
+    private String preFilter() {
+        Map<Family, List<SetElement>> l4 = byFamily();
+        Map<Family, List<SetElement>> icmp = byFamily();
+        Map<Family, List<SetElement>> all = byFamily();
+        for (FirewallRule r : config.firewall()) {
+            InetAddress pub = Net.ip(r.publicIp()).orElseThrow();
+            Family f = Family.of(Net.isV4(pub));
+            Exact dst = new Exact(Net.text(pub));
+            for (Prefix src : sources(r.sourceCidrs(), f)) {
+                switch (r.protocol()) {
+                    case "tcp", "udp" -> l4.get(f).add(SetElement.of(dst, new Exact(r.protocol()), ports(r.ports()), src));
+                    case "icmp", "icmpv6" -> icmp.get(f).add(SetElement.of(dst, icmpType(r.icmpType()),
+                            icmpCode(r.icmpCode()), src));
+                    default -> all.get(f).add(SetElement.of(dst, src));
+                }
+            }
+        }
+        // CloudStack opens the firewall for a port forward (openfirewall): the same here.
+        for (PortForward pf : config.portForwards()) {
+            if (pf.opensFirewall()) {
+                Exact dst = new Exact(Net.text(Net.ip(pf.publicIp()).orElseThrow()));
+                for (Prefix src : sources(pf.sourceCidrs(), Family.V4)) {
+                    l4.get(Family.V4).add(SetElement.of(dst, new Exact(pf.protocol()), ports(pf.publicPorts()), src));
+                }
+            }
+        }
+        StringBuilder c = chain("pre_filter", "type filter hook prerouting priority -150; policy accept;");
+        c.append("    ct state established,related accept\n");
+        // Neighbour discovery must reach a public IPv6 address, or the address stops working.
+        c.append("    icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-solicit, nd-router-advert } accept\n");
+        for (Family f : Family.values()) {
+            String a = f.addrType;
+            layered(c, "fw_l4_" + f.suffix, "type " + a + " . inet_proto . inet_service . " + a + "; flags interval",
+                    l4.get(f), f.ip + " daddr . meta l4proto . th dport . " + f.ip + " saddr", "counter name \"fw_ingress_accept\" accept");
+            layered(c, "fw_icmp_" + f.suffix, "type " + a + " . " + f.icmpType + " . " + f.icmpCode + " . " + a
+                    + "; flags interval", icmp.get(f), f.ip + " daddr . " + f.icmp + " type . " + f.icmp + " code . " + f.ip
+                    + " saddr", "counter name \"fw_ingress_accept\" accept");
+            layered(c, "fw_all_" + f.suffix, "type " + a + " . " + a + "; flags interval", all.get(f),
+                    f.ip + " daddr . " + f.ip + " saddr", "counter name \"fw_ingress_accept\" accept");
+        }
+        for (Family f : Family.values()) {
+            c.append("    ").append(f.ip).append(" daddr @public_").append(f.suffix).append(" counter name \"fw_ingress_drop\" drop\n");
+        }
+        return end(c);
+    }
+
+    // ---- DNAT: port forwarding and static NAT ----
+
+    private String preNat() {
+        List<SetElement> xlat = new ArrayList<>();
+        List<SetElement> keep = new ArrayList<>();
+        for (PortForward pf : config.portForwards()) {
+            PortRange pub = Net.ports(pf.publicPorts()).orElseThrow();
+            PortRange priv = Net.ports(pf.privatePorts()).orElseThrow();
+            String to = Net.text(Net.ip(pf.privateIp()).orElseThrow());
+            SetElement key = SetElement.of(new Exact(Net.text(Net.ip(pf.publicIp()).orElseThrow())), new Exact(pf.protocol()),
+                    new Range(pub.low(), pub.high()));
+            if (pub.size() == 1) {
+                xlat.add(key.mapsTo(to + " . " + priv.low()));
+            } else {
+                keep.add(key.mapsTo(to));
+            }
+        }
+        List<SetElement> staticIn = new ArrayList<>();
+        for (StaticNat s : config.staticNats()) {
+            staticIn.add(SetElement.of(new Exact(Net.text(Net.ip(s.publicIp()).orElseThrow())))
+                    .mapsTo(Net.text(Net.ip(s.privateIp()).orElseThrow())));
+        }
+        String key = "ip daddr . meta l4proto . th dport";
+        sets.add(new NftSet("pf_xlat_4", "map", "type ipv4_addr . inet_proto . inet_service : ipv4_addr . inet_service; flags interval",
+                xlat.stream().map(SetElement::text).toList()));
+        sets.add(new NftSet("pf_keep_4", "map", "type ipv4_addr . inet_proto . inet_service : ipv4_addr; flags interval",
+                keep.stream().map(SetElement::text).toList()));
+        sets.add(new NftSet("static_in_4", "map", "type ipv4_addr : ipv4_addr",
+                staticIn.stream().map(SetElement::text).toList()));
+        StringBuilder c = chain("pre_nat", "type nat hook prerouting priority dstnat; policy accept;");
+        c.append("    meta l4proto { tcp, udp } ").append(key).append(" @pf_xlat_4 counter name \"port_forward\" dnat ip to ")
+                .append(key).append(" map @pf_xlat_4\n");
+        // A range keeps its ports: only the address changes.
+        c.append("    meta l4proto { tcp, udp } ").append(key).append(" @pf_keep_4 counter name \"port_forward\" dnat ip to ")
+                .append(key).append(" map @pf_keep_4\n");
+        c.append("    ip daddr @static_in_4 counter name \"static_nat_in\" dnat ip to ip daddr map @static_in_4\n");
+        return end(c);
+    }
+
+    // ---- SNAT ----
+
+    private String postNat() {
+        List<SetElement> out = new ArrayList<>();
+        for (StaticNat s : config.staticNats()) {
+            out.add(SetElement.of(new Exact(Net.text(Net.ip(s.privateIp()).orElseThrow())))
+                    .mapsTo(Net.text(Net.ip(s.publicIp()).orElseThrow())));
+        }
+        sets.add(new NftSet("static_out_4", "map", "type ipv4_addr : ipv4_addr", out.stream().map(SetElement::text).toList()));
+        StringBuilder c = chain("post_nat", "type nat hook postrouting priority srcnat; policy accept;");
+        c.append("    oifname @public_ifs ip saddr @static_out_4 counter name \"static_nat_out\" snat ip to ip saddr map @static_out_4\n");
+        for (SourceNat s : config.sourceNats()) {
+            c.append("    oifname ").append(quote(s.outInterface())).append(" ip saddr ")
+                    .append(Net.cidr(s.network()).orElseThrow().network()).append(" counter name \"source_nat\" snat ip to ")
+                    .append(Net.text(Net.ip(s.toAddress()).orElseThrow())).append('\n');
+        }
+        return end(c);
+    }
+
+    // ---- forward: ACL dispatch, egress, public side ----
+
+    private String forward() {
+        StringBuilder c = chain("forward", "type filter hook forward priority filter; policy accept;");
+        c.append("    ct state established,related accept\n");
+        c.append("    ct state invalid drop\n");
+        if (!config.acls().isEmpty()) {
+            List<String> in = new ArrayList<>();
+            List<String> out = new ArrayList<>();
+            for (AclTier t : config.acls()) {
+                in.add(quote(t.device()) + " : jump acl_" + t.tier() + "_in");
+                out.add(quote(t.device()) + " : jump acl_" + t.tier() + "_out");
+            }
+            c.append("    oifname vmap { ").append(String.join(", ", in)).append(" }\n");
+            c.append("    iifname vmap { ").append(String.join(", ", out)).append(" }\n");
+        }
+        c.append("    oifname @public_ifs jump egress\n");
+        // From the public side only connections that a port forward or static NAT let in.
+        c.append("    iifname @public_ifs ct status dnat accept\n");
+        c.append("    iifname @public_ifs counter name \"public_forward_drop\" drop\n");
+        return end(c);
+    }
+
+    private String egress() {
+        Map<Family, List<SetElement>> l4Drop = byFamily();
+        Map<Family, List<SetElement>> l4Accept = byFamily();
+        Map<Family, List<SetElement>> icmpDrop = byFamily();
+        Map<Family, List<SetElement>> icmpAccept = byFamily();
+        Map<Family, List<SetElement>> allDrop = byFamily();
+        Map<Family, List<SetElement>> allAccept = byFamily();
+        Map<Family, List<String>> denyNets = new EnumMap<>(Family.class);
+        for (Family f : Family.values()) {
+            denyNets.put(f, new ArrayList<>());
+        }
+        for (EgressPolicy p : config.egress()) {
+            Cidr net = Net.cidr(p.network()).orElseThrow().network();
+            Family f = Family.of(net.v4());
+            boolean deny = "deny".equals(p.defaultPolicy());
+            if (deny) {
+                denyNets.get(f).add(net.toString());
+            }
+            Prefix src = new Prefix(net);
+            for (EgressRule r : p.rules()) {
+                for (Prefix dst : sources(r.destinationCidrs(), f)) {
+                    switch (r.protocol()) {
+                        case "tcp", "udp" -> (deny ? l4Accept : l4Drop).get(f).add(SetElement.of(src, dst,
+                                new Exact(r.protocol()), ports(r.ports())));
+                        case "icmp", "icmpv6" -> (deny ? icmpAccept : icmpDrop).get(f).add(SetElement.of(src, dst,
+                                icmpType(r.icmpType()), icmpCode(r.icmpCode())));
+                        default -> (deny ? allAccept : allDrop).get(f).add(SetElement.of(src, dst));
+                    }
+                }
+            }
+        }
+        StringBuilder c = new StringBuilder("  chain egress {\n");
+        for (Family f : Family.values()) {
+            String a = f.addrType;
+            String l4Decl = "type " + a + " . " + a + " . inet_proto . inet_service; flags interval";
+            String l4Key = f.ip + " saddr . " + f.ip + " daddr . meta l4proto . th dport";
+            String icmpDecl = "type " + a + " . " + a + " . " + f.icmpType + " . " + f.icmpCode + "; flags interval";
+            String icmpKey = f.ip + " saddr . " + f.ip + " daddr . " + f.icmp + " type . " + f.icmp + " code";
+            String allDecl = "type " + a + " . " + a + "; flags interval";
+            String allKey = f.ip + " saddr . " + f.ip + " daddr";
+            String drop = "counter name \"egress_drop\" drop";
+            String accept = "counter name \"egress_accept\" accept";
+            layered(c, "eg_l4_drop_" + f.suffix, l4Decl, l4Drop.get(f), l4Key, drop);
+            layered(c, "eg_icmp_drop_" + f.suffix, icmpDecl, icmpDrop.get(f), icmpKey, drop);
+            layered(c, "eg_all_drop_" + f.suffix, allDecl, allDrop.get(f), allKey, drop);
+            layered(c, "eg_l4_accept_" + f.suffix, l4Decl, l4Accept.get(f), l4Key, accept);
+            layered(c, "eg_icmp_accept_" + f.suffix, icmpDecl, icmpAccept.get(f), icmpKey, accept);
+            layered(c, "eg_all_accept_" + f.suffix, allDecl, allAccept.get(f), allKey, accept);
+            sets.add(new NftSet("eg_deny_nets_" + f.suffix, "set", "type " + a + "; flags interval",
+                    CidrSets.minimal(denyNets.get(f))));
+            c.append("    ").append(f.ip).append(" saddr @eg_deny_nets_").append(f.suffix).append(' ').append(drop).append('\n');
+        }
+        c.append("    counter name \"egress_accept\"\n");
+        return end(c);
+    }
+
+    // ---- VPC network ACLs ----
+
+    private List<String> acls() {
+        List<String> out = new ArrayList<>();
+        for (AclTier t : config.acls()) {
+            counters.add("acl_" + t.tier() + "_in_allow");
+            counters.add("acl_" + t.tier() + "_in_deny");
+            counters.add("acl_" + t.tier() + "_out_allow");
+            counters.add("acl_" + t.tier() + "_out_deny");
+            out.add(aclChain(t, "ingress", "in", t.defaultIngress()));
+            out.add(aclChain(t, "egress", "out", t.defaultEgress()));
+        }
+        return out;
+    }
+
+    private String aclChain(AclTier t, String direction, String dir, String defaultAction) {
+        String name = "acl_" + t.tier() + "_" + dir;
+        StringBuilder c = new StringBuilder("  chain ").append(name).append(" {\n");
+        String addr = dir.equals("in") ? "saddr" : "daddr";
+        List<AclRule> rules = t.rules().stream().filter(r -> direction.equals(r.direction()))
+                .sorted(Comparator.comparingInt(AclRule::number)).toList();
+        for (AclRule r : rules) {
+            String verdict = "allow".equals(r.action()) ? "counter name \"" + name + "_allow\" accept"
+                    : "counter name \"" + name + "_deny\" drop";
+            String match = protocolMatch(r.protocol(), r.ports(), r.icmpType(), r.icmpCode());
+            if (r.cidrs().isEmpty()) {
+                c.append("    ").append(match).append(verdict).append('\n');
+                continue;
+            }
+            for (Family f : Family.values()) {
+                List<String> cidrs = r.cidrs().stream().filter(s -> Net.cidr(s).orElseThrow().v4() == (f == Family.V4)).toList();
+                if (cidrs.isEmpty()) {
+                    continue;
+                }
+                String set = name + "_" + r.number() + "_" + f.suffix;
+                sets.add(new NftSet(set, "set", "type " + f.addrType + "; flags interval", CidrSets.minimal(cidrs)));
+                c.append("    ").append(f.ip).append(' ').append(addr).append(" @").append(set).append(' ').append(match)
+                        .append(verdict).append('\n');
+            }
+        }
+        boolean allow = "allow".equals(defaultAction);
+        c.append("    counter name \"").append(name).append(allow ? "_allow\" accept\n" : "_deny\" drop\n");
+        return end(c);
+    }
+
+    private static String protocolMatch(String protocol, String ports, Integer icmpType, Integer icmpCode) {
+        switch (protocol) {
+            case "tcp", "udp" -> {
+                return ports == null ? "meta l4proto " + protocol + " " : protocol + " dport " + Net.ports(ports).orElseThrow() + " ";
+            }
+            case "icmp", "icmpv6" -> {
+                String l4 = protocol.equals("icmp") ? "icmp" : "ipv6-icmp";
+                StringBuilder b = new StringBuilder("meta l4proto ").append(l4).append(' ');
+                if (icmpType != null) {
+                    b.append(protocol).append(" type ").append(icmpType).append(' ');
+                }
+                if (icmpCode != null) {
+                    b.append(protocol).append(" code ").append(icmpCode).append(' ');
+                }
+                return b.toString();
+            }
+            default -> {
+                return "";
+            }
+        }
+    }
+
+    // ---- helpers ----
+
+    /** Adds the layers of a set and one lookup rule per layer to chain {@code c}. */
+    private void layered(StringBuilder c, String name, String declaration, List<SetElement> elements, String key,
+                         String statement) {
+        for (NftSet s : LayeredSet.layers(name, "set", declaration, elements)) {
+            sets.add(s);
+            c.append("    ").append(key).append(" @").append(s.name()).append(' ').append(statement).append('\n');
+        }
+    }
+
+    private static List<Prefix> sources(List<String> cidrs, Family f) {
+        if (cidrs.isEmpty()) {
+            return List.of(Prefix.of(f.any));
+        }
+        return cidrs.stream().map(Prefix::of).toList();
+    }
+
+    private static Range ports(String ports) {
+        if (ports == null) {
+            return new Range(0, 65535);
+        }
+        PortRange r = Net.ports(ports).orElseThrow();
+        return new Range(r.low(), r.high());
+    }
+
+    private static Range icmpType(Integer t) {
+        return t == null ? new Range(0, 255) : new Range(t, t);
+    }
+
+    private static Range icmpCode(Integer c) {
+        return c == null ? new Range(0, 255) : new Range(c, c);
+    }
+
+    private static Map<Family, List<SetElement>> byFamily() {
+        Map<Family, List<SetElement>> m = new EnumMap<>(Family.class);
+        for (Family f : Family.values()) {
+            m.put(f, new ArrayList<>());
+        }
+        return m;
+    }
+
+    private static StringBuilder chain(String name, String hook) {
+        return new StringBuilder("  chain ").append(name).append(" {\n    ").append(hook).append('\n');
+    }
+
+    private static String end(StringBuilder c) {
+        return c.append("  }\n").toString();
+    }
+
+    /** Interface names are validated ([a-zA-Z][a-zA-Z0-9_.-]*): quoting can never be broken out of. */
+    private static String quote(String name) {
+        return "\"" + name + "\"";
+    }
+}

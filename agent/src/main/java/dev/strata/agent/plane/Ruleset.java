@@ -1,0 +1,108 @@
+package dev.strata.agent.plane;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The whole strata table as nft text: named counters, sets and maps, chains. {@link #fullScript()}
+ * replaces the table in one transaction; {@link #deltaFrom(Ruleset)} gives element updates when
+ * only set contents changed.
+ */
+public record Ruleset(List<String> counters, List<NftSet> sets, List<String> chains) {
+
+    public static final String FAMILY = "inet";
+    public static final String TABLE = "strata";
+
+    public Ruleset {
+        counters = List.copyOf(counters);
+        sets = List.copyOf(sets);
+        chains = List.copyOf(chains);
+    }
+
+    /**
+     * One nft transaction that swaps the table whole: create-if-missing (so the delete cannot
+     * fail on a fresh machine), delete, declare anew. Either all of it is loaded or none.
+     */
+    public String fullScript() {
+        StringBuilder b = new StringBuilder();
+        b.append("table ").append(FAMILY).append(' ').append(TABLE).append(" {}\n");
+        b.append("delete table ").append(FAMILY).append(' ').append(TABLE).append('\n');
+        b.append(tableText());
+        return b.toString();
+    }
+
+    /** The table as declared (what {@code nft list table} would show, in our own layout). */
+    public String tableText() {
+        StringBuilder b = new StringBuilder();
+        b.append("table ").append(FAMILY).append(' ').append(TABLE).append(" {\n");
+        for (String c : counters) {
+            b.append("  counter ").append(c).append(" {\n  }\n");
+        }
+        for (NftSet s : sets) {
+            b.append(s.render());
+        }
+        for (String c : chains) {
+            b.append(c);
+        }
+        return b.append("}\n").toString();
+    }
+
+    /** Counters, set shapes and chains: if two rulesets have the same structure, only elements differ. */
+    public String structure() {
+        StringBuilder b = new StringBuilder();
+        counters.forEach(c -> b.append("counter ").append(c).append('\n'));
+        sets.forEach(s -> b.append(s.shape()).append('\n'));
+        chains.forEach(b::append);
+        return b.toString();
+    }
+
+    /**
+     * Element updates that turn {@code previous} (what the kernel holds) into this ruleset, as one
+     * nft transaction: deletions first (a changed map value is a delete and an add), then
+     * additions. Empty when the structure differs and the table must be replaced whole.
+     */
+    public Optional<String> deltaFrom(Ruleset previous) {
+        if (!structure().equals(previous.structure())) {
+            return Optional.empty();
+        }
+        Map<String, NftSet> old = new HashMap<>();
+        previous.sets.forEach(s -> old.put(s.name(), s));
+        StringBuilder deletes = new StringBuilder();
+        StringBuilder adds = new StringBuilder();
+        for (NftSet s : sets) {
+            Set<String> before = new LinkedHashSet<>(old.get(s.name()).elements());
+            Set<String> after = new LinkedHashSet<>(s.elements());
+            List<String> removed = new ArrayList<>();
+            for (String e : before) {
+                if (!after.contains(e)) {
+                    removed.add(s.kind().equals("map") ? keyOf(e) : e);
+                }
+            }
+            List<String> added = new ArrayList<>();
+            for (String e : after) {
+                if (!before.contains(e)) {
+                    added.add(e);
+                }
+            }
+            if (!removed.isEmpty()) {
+                deletes.append("delete element ").append(FAMILY).append(' ').append(TABLE).append(' ').append(s.name())
+                        .append(" { ").append(String.join(", ", removed)).append(" }\n");
+            }
+            if (!added.isEmpty()) {
+                adds.append("add element ").append(FAMILY).append(' ').append(TABLE).append(' ').append(s.name())
+                        .append(" { ").append(String.join(", ", added)).append(" }\n");
+            }
+        }
+        return Optional.of(deletes.toString() + adds);
+    }
+
+    private static String keyOf(String mapElement) {
+        int colon = mapElement.indexOf(" : ");
+        return colon < 0 ? mapElement : mapElement.substring(0, colon);
+    }
+}
