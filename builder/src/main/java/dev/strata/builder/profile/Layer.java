@@ -33,10 +33,11 @@ public record Layer(String name, String version, String minRootVersion, List<Str
                 services, files);
     }
 
-    public Layer withHealthCheck(String command, List<FileEntry> extraFiles) {
+    /** The same layer judged by another health check (with the files it needs). */
+    public Layer withHealthCheck(String command, int timeoutSeconds, List<FileEntry> extraFiles) {
         List<FileEntry> all = new java.util.ArrayList<>(files);
         all.addAll(extraFiles);
-        return new Layer(name, version, minRootVersion, javaModules, entryPoint, command, healthTimeoutSeconds,
+        return new Layer(name, version, minRootVersion, javaModules, entryPoint, command, timeoutSeconds,
                 services, all);
     }
 }
