@@ -44,7 +44,8 @@ final class AgentProcess implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new IllegalStateException("agent exited " + process.exitValue() + ": " + Files.readString(log));
             }
-            if (Files.exists(socket)) {
+            // The start-up line comes after the socket is restricted to root; health after the re-apply.
+            if (Files.exists(socket) && Files.readString(log).contains("strata-agent ")) {
                 try {
                     if (http().get("/v1/health").status() == 200) {
                         return this;
