@@ -309,7 +309,7 @@ class RouterTrafficTest {
     }
 
     String rulesetWithoutCounters() {
-        return Sh.in(net.router, "nft", "list", "table", "inet", "strata").replaceAll("packets \\d+ bytes \\d+", "");
+        return NftText.normalized(Sh.in(net.router, "nft", "list", "table", "inet", "strata"));
     }
 
     static long packets(JsonNode counters, String name) {
