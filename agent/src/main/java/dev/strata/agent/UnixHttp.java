@@ -71,14 +71,29 @@ public final class UnixHttp {
             String head = method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
                     + (body == null ? "" : "Content-Type: application/json\r\nContent-Length: " + content.length + "\r\n")
                     + "\r\n";
-            write(ch, head.getBytes(StandardCharsets.US_ASCII));
-            write(ch, content);
+            IOException writeFailure = null;
+            try {
+                write(ch, head.getBytes(StandardCharsets.US_ASCII));
+                write(ch, content);
+            } catch (IOException e) {
+                // The agent may answer (e.g. 404) and close before reading a large body: its answer is still readable.
+                writeFailure = e;
+            }
             ByteArrayOutputStream all = new ByteArrayOutputStream();
             ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
-            while (ch.read(buf) >= 0) {
-                buf.flip();
-                all.write(buf.array(), 0, buf.limit());
-                buf.clear();
+            try {
+                while (ch.read(buf) >= 0) {
+                    buf.flip();
+                    all.write(buf.array(), 0, buf.limit());
+                    buf.clear();
+                }
+            } catch (IOException e) {
+                if (all.size() == 0) {
+                    throw writeFailure != null ? writeFailure : e;
+                }
+            }
+            if (all.size() == 0 && writeFailure != null) {
+                throw writeFailure;
             }
             return parse(all.toByteArray());
         }

@@ -312,7 +312,8 @@ public final class NftRenderer {
         List<AclRule> rules = t.rules().stream().filter(r -> direction.equals(r.direction()))
                 .sorted(Comparator.comparingInt(AclRule::number)).toList();
         for (AclRule r : rules) {
-            String verdict = "allow".equals(r.action()) ? "counter name \"" + name + "_allow\" accept"
+            // "allow" returns to the forward chain, so egress policies and the public-side check still apply.
+            String verdict = "allow".equals(r.action()) ? "counter name \"" + name + "_allow\" return"
                     : "counter name \"" + name + "_deny\" drop";
             String match = protocolMatch(r.protocol(), r.ports(), r.icmpType(), r.icmpCode());
             if (r.cidrs().isEmpty()) {
@@ -331,7 +332,7 @@ public final class NftRenderer {
             }
         }
         boolean allow = "allow".equals(defaultAction);
-        c.append("    counter name \"").append(name).append(allow ? "_allow\" accept\n" : "_deny\" drop\n");
+        c.append("    counter name \"").append(name).append(allow ? "_allow\" return\n" : "_deny\" drop\n");
         return end(c);
     }
 
