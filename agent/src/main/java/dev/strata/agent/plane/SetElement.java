@@ -24,6 +24,11 @@ record SetElement(List<Field> fields, String value) {
         return new SetElement(fields, v);
     }
 
+    /** The element's key alone: the member of the set that mirrors a map (see NftRenderer#mapWithKeys). */
+    SetElement keyOnly() {
+        return new SetElement(fields, null);
+    }
+
     boolean overlaps(SetElement o) {
         for (int i = 0; i < fields.size(); i++) {
             if (!fields.get(i).overlaps(o.fields.get(i))) {
