@@ -1,0 +1,60 @@
+package dev.strata.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code strata seed}: help that teaches, and one clear error with its own exit status. */
+class SeedCommandTest {
+
+    @RegisterExtension
+    final ConsoleCapture console = new ConsoleCapture();
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void helpExplainsWhatItDoesAndThePackagingCommand() {
+        assertThat(StrataCli.run("seed", "--help")).isZero();
+        assertThat(console.out()).contains("template/tmpl/1/<id>/", "UpgradeDatabase-Lock", "--dry-run", "--json",
+                "--mounted", "--db-properties", "strata seed --quiet --defer-older-schema", "Exit status");
+        assertThat(StrataCli.run("--help")).isZero();
+        assertThat(console.out()).contains("seed");
+    }
+
+    @Test
+    void missingBundleExits10() {
+        assertThat(StrataCli.run("seed", "--bundle", tmp.resolve("none").toString(), "--db-host", "127.0.0.1",
+                "--db-user", "cloud", "--db-properties", tmp.resolve("no-db.properties").toString())).isEqualTo(10);
+        assertThat(console.err()).contains("no metadata.ini");
+    }
+
+    @Test
+    void unreachableDatabaseExits12() throws Exception {
+        Path bundle = Files.createDirectories(tmp.resolve("bundle"));
+        Files.writeString(bundle.resolve("metadata.ini"), "\n[default]\nversion = 4.22.0.0\n\n[kvm-x86_64]\n"
+                + "templatename = systemvm-kvm-4.22.0-x86_64\nchecksum = " + "a".repeat(128) + "\n"
+                + "downloadurl = https://download.test/x.qcow2.bz2\nfilename = x.qcow2.bz2\narch = x86_64\n"
+                + "guestos = Debian GNU/Linux 12 (64-bit)\n\n");
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path pw = tmp.resolve("pw");
+        Files.writeString(pw, "secret\n");
+        assertThat(StrataCli.run("seed", "--bundle", bundle.toString(), "--db-host", "127.0.0.1", "--db-port",
+                Integer.toString(port), "--db-user", "cloud", "--db-password-file", pw.toString(),
+                "--db-properties", tmp.resolve("no-db.properties").toString())).isEqualTo(12);
+        assertThat(console.err()).contains("cannot be reached", "127.0.0.1:" + port).doesNotContain("secret");
+    }
+
+    @Test
+    void badOptionExits2() {
+        assertThat(StrataCli.run("seed", "--lock-timeout", "soon")).isEqualTo(2);
+    }
+}
