@@ -161,7 +161,7 @@ public final class Seeder {
             }
         });
         log.accept("checking sha512 of " + toVerify.size() + " bundled file(s)");
-        BundleVerifier.verify(List.copyOf(toVerify));
+        Map<java.nio.file.Path, Long> sourceCrcs = BundleVerifier.verify(List.copyOf(toVerify));
 
         // 2. Room on every store, before the first byte.
         Map<ImageStore, List<BundledTemplate>> perStore = new LinkedHashMap<>();
@@ -206,7 +206,8 @@ public final class Seeder {
                 TemplateStore store = open.apply(c.store());
                 log.accept("copying " + c.template().name() + " to " + c.store().label() + " as template " + id);
                 long t0 = System.nanoTime();
-                TemplateStore.Staged staged = store.stage(c.template(), id, fileUuid);
+                TemplateStore.Staged staged = store.stage(c.template(), id, fileUuid,
+                        sourceCrcs.get(c.template().file()));
                 store.publish(staged, nt != null ? nt.uuid() : "existing-" + id);
                 TemplateStore.Journal j = new TemplateStore.Journal(id, null, staged.installPath());
                 undo.add(() -> store.rollBack(j));

@@ -7,9 +7,13 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32C;
 
 /** Checks bundled files against the sha512 in metadata.ini, all of them before anything is written. */
 public final class BundleVerifier {
@@ -22,15 +26,21 @@ public final class BundleVerifier {
     /**
      * Verifies the given templates' files. Every mismatch is reported in one error, so an operator
      * sees the whole damage at once.
+     *
+     * @return CRC32C of every verified file, computed in the same read: a copy made without reading
+     *         the file again (kernel copy) is checked against it on the store
      */
-    public static void verify(List<BundledTemplate> templates) {
+    public static Map<Path, Long> verify(List<BundledTemplate> templates) {
+        Map<Path, Long> crcs = new HashMap<>();
         List<String> problems = new ArrayList<>();
         for (BundledTemplate t : templates) {
             if (!Files.isRegularFile(t.file())) {
                 problems.add(t.label() + ": " + t.file() + " is missing");
                 continue;
             }
-            String actual = sha512(t.file().toString(), t);
+            CRC32C crc = new CRC32C();
+            String actual = sha512(t.file().toString(), t, crc);
+            crcs.put(t.file(), crc.getValue());
             if (!actual.equals(t.sha512())) {
                 problems.add(t.label() + ": " + t.file() + " has sha512 " + actual + " but metadata.ini says "
                         + t.sha512());
@@ -41,15 +51,17 @@ public final class BundleVerifier {
                     + String.join("\n  ", problems)
                     + "\nThe bundle is damaged or incomplete: reinstall the package that ships it, or rebuild it.");
         }
+        return crcs;
     }
 
-    private static String sha512(String shown, BundledTemplate t) {
+    private static String sha512(String shown, BundledTemplate t, CRC32C crc) {
         try (InputStream in = Files.newInputStream(t.file())) {
             MessageDigest md = MessageDigest.getInstance("SHA-512");
             byte[] buf = new byte[BUFFER];
             int n;
             while ((n = in.read(buf)) > 0) {
                 md.update(buf, 0, n);
+                crc.update(buf, 0, n);
             }
             return HexFormat.of().formatHex(md.digest());
         } catch (AccessDeniedException e) {
