@@ -57,4 +57,24 @@ class SeedCommandTest {
     void badOptionExits2() {
         assertThat(StrataCli.run("seed", "--lock-timeout", "soon")).isEqualTo(2);
     }
+
+    @Test
+    void resultAsJsonNamesEverythingAScriptNeeds() {
+        var t = new dev.strata.seeder.bundle.BundledTemplate(dev.strata.seeder.bundle.SystemVmHypervisor.KVM, "x86_64",
+                "systemvm-kvm-4.22.0-x86_64", Path.of("/b/x.qcow2.bz2"), "a".repeat(128), "https://d.test/x.qcow2.bz2",
+                "Debian GNU/Linux 12 (64-bit)");
+        var store = new dev.strata.seeder.store.ImageStore(1, "nfs-a", 1L, "nfs://h/e", "nfs", "NFS", false, "4.1");
+        var plan = new dev.strata.seeder.plan.SeedPlan("4.22.0.0", "4.22.0.0",
+                java.util.List.of(new dev.strata.seeder.plan.SeedPlan.Copy(t, store, null, false)), java.util.List.of(),
+                java.util.List.of(new dev.strata.seeder.plan.SeedPlan.SettingChange("router.template.kvm", "old",
+                        t.name(), dev.strata.seeder.bundle.SystemVmHypervisor.KVM)),
+                java.util.List.of(), java.util.List.of(), java.util.List.of(), java.util.List.of());
+        var result = new dev.strata.seeder.SeedResult("seeded", "seeded 1 template(s)", plan,
+                java.util.List.of(new dev.strata.seeder.SeedResult.SeededTemplate(5, t.name(), "KVM", "x86_64", 1,
+                        "/template/tmpl/1/5/u.qcow2", 10, 20, 5, 0.5)), java.util.List.of(), 1.5);
+        String json = Json.write(result);
+        assertThat(json).contains("\"status\" : \"seeded\"", "\"templateId\" : 5",
+                "\"installPath\" : \"/template/tmpl/1/5/u.qcow2\"", "\"file\" : \"/b/x.qcow2.bz2\"",
+                "\"name\" : \"router.template.kvm\"", "\"copySeconds\" : 0.5");
+    }
 }
