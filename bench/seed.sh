@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Seeder benchmark (not a test). In one run, on the same disk:
-#   1. plain `cp` of a template file (and `cp` + `sync`, which is as durable as the seeder's copy),
-#   2. `strata seed` putting the same file on a store (sha512 check of the bundle, copy to a
-#      temporary name, fsync, rename, read back and compare, template.properties, DB rows),
-#   3. `strata seed` again on the already seeded store (nothing to do; includes JVM start).
-# The page cache is dropped before the first cp and before the seeder (whose sha512 check then
-# reads the file from disk and leaves it cached for its copy; cp is timed cold and cached).
+# Seeder benchmark (not a test). In one run, on the same disk, ROUNDS times (default 3), interleaved:
+#   1. plain `cp` of a template file, from disk (page cache dropped) and from the page cache, each
+#      also with `sync` (as durable as the seeder's copy),
+#   2. `strata seed` putting the same file on a store of a fresh cloud (sha512 check of the bundle,
+#      copy to a temporary name, fsync, rename, read back and compare, template.properties, rows),
+#      with the page cache dropped first (its sha512 check reads the file from disk and leaves it
+#      cached for the copy, hence the cached cp for comparison),
+#   3. `strata seed` again on the seeded store (nothing to do; includes JVM start).
 # Needs root, mariadb-server, python3, and a built CLI (bin/strata builds it).
 # Usage: sudo bench/seed.sh [size in MiB, default 2048] [work folder, default /var/tmp/strata-bench-seed]
 set -euo pipefail
@@ -71,39 +72,51 @@ rate() { python3 -c "import sys; print(f'{int(sys.argv[1]) / float(sys.argv[2]) 
 
 "$strata" --version > /dev/null   # builds the CLI if needed, outside the timings
 
-sync; echo 3 > /proc/sys/vm/drop_caches
-t0=$(date +%s.%N); cp "$work/bundle/$file" "$work/cp/$file"; t1=$(date +%s.%N); sync; t2=$(date +%s.%N)
-cp_s=$(seconds "$t0" "$t1"); cp_sync_s=$(seconds "$t0" "$t2")
-# The seeder reads the file once for its sha512 before copying, so it copies from the page cache:
-# time cp that way too (source cached, target new).
-rm -f "$work/cp/$file"; sync
-t0=$(date +%s.%N); cp "$work/bundle/$file" "$work/cp/$file"; t1=$(date +%s.%N); sync; t2=$(date +%s.%N)
-warm_s=$(seconds "$t0" "$t1"); warm_sync_s=$(seconds "$t0" "$t2")
+seed() {
+  "$strata" seed --quiet --json --bundle "$work/bundle" --db-properties "$work/db.properties" \
+    --mounted 1="$work/store-a" --mounted 2="$work/store-b"
+}
+fresh_cloud() {
+  sql -e "DROP DATABASE cloud; CREATE DATABASE cloud;"
+  sql cloud < "$resources/cloudstack-schema.sql"
+  sql cloud < "$resources/cloud-fixture.sql"
+  rm -rf --one-file-system "$work/store-a" "$work/store-b"; mkdir -p "$work/store-a" "$work/store-b"
+}
+json() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$@"; }
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-sync; echo 3 > /proc/sys/vm/drop_caches
-t0=$(date +%s.%N)
-"$strata" seed --quiet --json --bundle "$work/bundle" --db-properties "$work/db.properties" \
-  --mounted 1="$work/store-a" --mounted 2="$work/store-b" > "$work/first.json"
-t1=$(date +%s.%N)
-seed_s=$(seconds "$t0" "$t1")
-copy_s=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print("%.3f" % r["seeded"][0]["copySeconds"])' "$work/first.json")
-
-t0=$(date +%s.%N)
-"$strata" seed --quiet --json --bundle "$work/bundle" --db-properties "$work/db.properties" \
-  --mounted 1="$work/store-a" --mounted 2="$work/store-b" > "$work/second.json"
-t1=$(date +%s.%N)
-again_s=$(seconds "$t0" "$t1")
-status=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["status"])' "$work/second.json")
-
+# The disk here is shared with other jobs and its speed varies a lot from minute to minute, so
+# the copies are interleaved and repeated, and medians compared.
+rounds="${ROUNDS:-3}"
+declare -a cold cold_sync warm_sync copy run again
+printf "%-6s %10s %12s %18s %12s %16s %14s\n" "round" "cp (cold)" "cp+sync" "cp+sync (cached)" "seeder copy" "seed whole run" "seed again"
+for i in $(seq 1 "$rounds"); do
+  fresh_cloud
+  rm -f "$work/cp/$file"; sync; echo 3 > /proc/sys/vm/drop_caches
+  t0=$(date +%s.%N); cp "$work/bundle/$file" "$work/cp/$file"; t1=$(date +%s.%N); sync; t2=$(date +%s.%N)
+  cold[$i]=$(seconds "$t0" "$t1"); cold_sync[$i]=$(seconds "$t0" "$t2")
+  # The seeder reads the file once for its sha512 before copying, so its copy reads from the
+  # page cache: time cp that way too (source cached, new target, then sync).
+  rm -f "$work/cp/$file"; sync
+  t0=$(date +%s.%N); cp "$work/bundle/$file" "$work/cp/$file"; sync; t1=$(date +%s.%N)
+  warm_sync[$i]=$(seconds "$t0" "$t1")
+  rm -f "$work/cp/$file"; sync; echo 3 > /proc/sys/vm/drop_caches
+  t0=$(date +%s.%N); seed > "$work/first.json"; t1=$(date +%s.%N)
+  run[$i]=$(seconds "$t0" "$t1")
+  copy[$i]=$(json "$work/first.json" '"%.3f" % r["seeded"][0]["copySeconds"]')
+  t0=$(date +%s.%N); seed > "$work/second.json"; t1=$(date +%s.%N)
+  again[$i]=$(seconds "$t0" "$t1")
+  [ "$(json "$work/second.json" 'r["status"]')" = "up-to-date" ] || { echo "second run was not up-to-date" >&2; exit 1; }
+  printf "%-6s %10s %12s %18s %12s %16s %14s\n" "$i" "${cold[$i]}" "${cold_sync[$i]}" "${warm_sync[$i]}" \
+    "${copy[$i]}" "${run[$i]}" "${again[$i]}"
+done
+m_cold=$(median "${cold[@]}"); m_cold_sync=$(median "${cold_sync[@]}"); m_warm=$(median "${warm_sync[@]}")
+m_copy=$(median "${copy[@]}"); m_run=$(median "${run[@]}"); m_again=$(median "${again[@]}")
+printf "%-6s %10s %12s %18s %12s %16s %14s\n" "median" "$m_cold" "$m_cold_sync" "$m_warm" "$m_copy" "$m_run" "$m_again"
+printf "%-6s %10s %12s %18s %12s %16s\n" "MiB/s" "$(rate "$bytes" "$m_cold")" "$(rate "$bytes" "$m_cold_sync")" \
+  "$(rate "$bytes" "$m_warm")" "$(rate "$bytes" "$m_copy")" "$(rate "$bytes" "$m_run")"
 pct() { python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]) * 100:.0f} %')" "$1" "$2"; }
-echo "file: $file, $bytes bytes"
-printf "%-52s %9s %9s\n" "step" "seconds" "MiB/s"
-printf "%-52s %9s %9s\n" "cp" "$cp_s" "$(rate "$bytes" "$cp_s")"
-printf "%-52s %9s %9s\n" "cp + sync" "$cp_sync_s" "$(rate "$bytes" "$cp_sync_s")"
-printf "%-52s %9s %9s\n" "cp, source in page cache" "$warm_s" "$(rate "$bytes" "$warm_s")"
-printf "%-52s %9s %9s\n" "cp + sync, source in page cache" "$warm_sync_s" "$(rate "$bytes" "$warm_sync_s")"
-printf "%-52s %9s %9s\n" "seeder copy (temp name, fsync, rename, read back)" "$copy_s" "$(rate "$bytes" "$copy_s")"
-printf "%-52s %9s %9s\n" "strata seed, whole run (JVM, sha512 check, copy, DB)" "$seed_s" "$(rate "$bytes" "$seed_s")"
-printf "%-52s %9s\n" "strata seed again ($status)" "$again_s"
-echo "seeder copy vs cp + sync (cached source): $(pct "$warm_sync_s" "$copy_s") of its throughput;" \
-  "vs cp + sync (cold): $(pct "$cp_sync_s" "$copy_s"); vs cp (cold, no sync): $(pct "$cp_s" "$copy_s")"
+echo "file: $file, $bytes bytes; seeder copy = temp name, kernel copy, fsync, rename, read back + CRC32C"
+echo "seeder copy throughput vs cp + sync (cached source): $(pct "$m_warm" "$m_copy");" \
+  "vs cp + sync (cold): $(pct "$m_cold_sync" "$m_copy"); vs cp (cold, no sync): $(pct "$m_cold" "$m_copy")"
+echo "second run on the seeded store (JVM start included): median $m_again s"

@@ -186,7 +186,12 @@ class FailureTest {
 
         @Override
         public void close() throws Exception {
-            run("umount", dir.toString());
+            try {
+                run("umount", dir.toString());
+            } catch (IllegalStateException busy) {
+                run("umount", "-l", dir.toString()); // never leave a mount in /tmp, then report
+                throw busy;
+            }
         }
 
         private static void run(String... cmd) throws Exception {

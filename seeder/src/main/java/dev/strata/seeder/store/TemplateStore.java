@@ -20,6 +20,10 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
@@ -347,22 +351,40 @@ public final class TemplateStore {
 
     /**
      * A file that needs no unpacking: copied by the kernel (no pass through this process, as fast
-     * as cp), fsynced, renamed, then read back and compared with the CRC32C taken when its sha512
-     * was verified.
+     * as cp), each piece read back through the store's file system by a second thread while the
+     * next piece is copied, fsynced, compared with the CRC32C taken when its sha512 was verified,
+     * and only then renamed.
      */
     private void copyPlain(Path source, Path target, long total, long sourceCrc, String what) throws IOException {
         Path part = target.resolveSibling(target.getFileName() + ".part");
         long start = System.nanoTime();
         long lastReport = start;
         boolean halfwayTold = false;
+        CRC32C readBack = new CRC32C();
+        ExecutorService checker = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "strata-seed-readback");
+            t.setDaemon(true);
+            return t;
+        });
+        List<Future<?>> checks = new ArrayList<>();
+        ByteBuffer checkBuffer = ByteBuffer.allocateDirect(BUFFER);
         try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
-             FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+             FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                     StandardOpenOption.READ)) {
             long done = 0;
             while (done < total) {
                 long n = in.transferTo(done, Math.min(CHUNK, total - done), out);
                 if (n <= 0) {
                     throw new IOException("copy stopped at byte " + done + " of " + total);
                 }
+                long pos = done;
+                // One thread, pieces in order: the CRC runs over the file exactly as copied. Read,
+                // not mapped: a mapping outlives the channel until garbage collection and would
+                // keep an NFS store busy at unmount.
+                checks.add(checker.submit(() -> {
+                    crcRange(out, pos, n, readBack, checkBuffer);
+                    return null;
+                }));
                 done += n;
                 long now = System.nanoTime();
                 if (now - lastReport >= PROGRESS_EVERY_NANOS) {
@@ -375,10 +397,24 @@ public final class TemplateStore {
                 }
             }
             out.force(true);
+            for (Future<?> f : checks) {
+                f.get();
+            }
+            if (out.size() != total || readBack.getValue() != sourceCrc) {
+                throw new SeedException(SeedException.Kind.CHECKSUM, "the copy on the store differs from the bundled "
+                        + "file: " + part + " (" + out.size() + " of " + total + " bytes); the store is failing, "
+                        + "nothing was kept");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while checking " + part, e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } finally {
+            checker.shutdownNow();
         }
         Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
         progress.update(what, total, total, rate(total, start, System.nanoTime()), true);
-        verifyOnStore(target, total, sourceCrc);
     }
 
     private static double rate(long bytes, long startNanos, long nowNanos) {
@@ -388,19 +424,32 @@ public final class TemplateStore {
 
     private static void verifyOnStore(Path file, long expectedBytes, long expectedCrc) throws IOException {
         CRC32C read = new CRC32C();
-        long bytes = 0;
-        ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER);
+        long bytes;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            while (ch.read(buf) > 0) {
-                buf.flip();
-                bytes += buf.remaining();
-                read.update(buf);
-                buf.clear();
-            }
+            bytes = ch.size();
+            crcRange(ch, 0, bytes, read, ByteBuffer.allocateDirect(BUFFER));
         }
         if (bytes != expectedBytes || read.getValue() != expectedCrc) {
             throw new SeedException(SeedException.Kind.CHECKSUM, "the copy on the store differs from what was written: "
                     + file + " (" + bytes + " of " + expectedBytes + " bytes); the store is failing or full, nothing was kept");
+        }
+    }
+
+    /** CRC32C of {@code length} bytes at {@code position}, read through the file system. */
+    private static void crcRange(FileChannel ch, long position, long length, CRC32C crc, ByteBuffer buf)
+            throws IOException {
+        long pos = position;
+        long end = position + length;
+        while (pos < end) {
+            buf.clear();
+            buf.limit((int) Math.min(buf.capacity(), end - pos));
+            int n = ch.read(buf, pos);
+            if (n < 0) {
+                throw new IOException("file ends at " + pos + ", expected " + end + " bytes");
+            }
+            buf.flip();
+            crc.update(buf);
+            pos += n;
         }
     }
 
