@@ -77,4 +77,13 @@ class SeedCommandTest {
                 "\"installPath\" : \"/template/tmpl/1/5/u.qcow2\"", "\"file\" : \"/b/x.qcow2.bz2\"",
                 "\"name\" : \"router.template.kvm\"", "\"copySeconds\" : 0.5");
     }
+
+    @Test
+    void progressOfLargeCopiesShowsBytesPercentAndSpeed() {
+        var printer = new SeedCommand.ProgressPrinter();
+        printer.update("KVM/x86_64 -> store 1", 512L << 20, 2048L << 20, 300.0 * (1 << 20), false);
+        printer.update("small", 1, 2, 1, true);
+        assertThat(console.err()).contains("KVM/x86_64 -> store 1: 512.0 MiB / 2.0 GiB (25%) at 300.0 MiB/s")
+                .doesNotContain("small");
+    }
 }

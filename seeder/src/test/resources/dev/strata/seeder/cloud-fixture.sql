@@ -49,7 +49,9 @@ INSERT INTO `configuration` (category, instance, component, name, value, descrip
   ('Advanced', 'DEFAULT', 'management-server', 'minreq.sysvmtemplate.version', '4.20.0', 'Minimum required system VM template version', '4.20.0'),
   ('Advanced', 'DEFAULT', 'management-server', 'secstorage.nfs.version', NULL, 'Enforces specific NFS version when mounting Secondary Storage.', NULL);
 
-INSERT INTO `data_center_details` (dc_id, name, value) VALUES (1, 'router.template.kvm', 'zone-a-pinned-template');
+INSERT INTO `data_center_details` (dc_id, name, value) VALUES
+  (1, 'router.template.kvm', 'zone-a-pinned-template'),
+  (4, 'router.template.kvm', 'zone-empty-pinned-template');
 
 -- 4.20 system templates; Hyper-V is not in use, so it only gets its url/checksum refreshed.
 INSERT INTO `vm_template` (id, unique_name, name, uuid, public, featured, type, hvm, bits, url, format, created, account_id, checksum, display_text, enable_password, guest_os_id, cross_zones, hypervisor_type, state, size, arch) VALUES

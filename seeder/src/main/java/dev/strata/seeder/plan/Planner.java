@@ -92,13 +92,22 @@ public final class Planner {
         }
 
         List<SeedPlan.SettingChange> settings = settings(bundle, inv, willBeRegistered.keySet());
-        List<SeedPlan.ZoneOverride> overrides = new ArrayList<>();
-        if (!settings.isEmpty() || !copies.isEmpty()) {
-            List<String> names = new ArrayList<>();
-            willBeRegistered.keySet().forEach(ha -> names.add(ha.hypervisor().routerTemplateSetting()));
+        // As updateConfigurationParams(hv, name, zoneId): a zone that gets a template loses its
+        // zone-level router.template.<hv> and minreq.sysvmtemplate.version, so the global ones apply.
+        Map<Long, Set<String>> clearPerZone = new LinkedHashMap<>();
+        for (SeedPlan.Copy c : copies) {
+            Set<String> names = clearPerZone.computeIfAbsent(c.store().zoneId(), z -> new java.util.TreeSet<>());
+            names.add(c.template().hypervisor().routerTemplateSetting());
             names.add(CloudDatabase.MIN_REQ_SETTING);
-            for (String[] row : db.zoneOverrides(names.stream().distinct().toList())) {
-                overrides.add(new SeedPlan.ZoneOverride(Long.parseLong(row[0]), row[1]));
+        }
+        List<SeedPlan.ZoneOverride> overrides = new ArrayList<>();
+        if (!clearPerZone.isEmpty()) {
+            List<String> names = clearPerZone.values().stream().flatMap(Set::stream).distinct().toList();
+            for (String[] row : db.zoneOverrides(names)) {
+                long zone = Long.parseLong(row[0]);
+                if (clearPerZone.getOrDefault(zone, Set.of()).contains(row[1])) {
+                    overrides.add(new SeedPlan.ZoneOverride(zone, row[1]));
+                }
             }
         }
 
