@@ -31,7 +31,6 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 
 /**
  * The system account's template folder ({@code template/tmpl/1/}) of one mounted NFS store, and
@@ -284,12 +283,12 @@ public final class TemplateStore {
             copyPlain(t.file(), target, total, sourceCrc, what);
             return;
         }
-        try (CountingInput counted = new CountingInput(Files.newInputStream(t.file()))) {
-            InputStream in = switch (t.packing()) {
-                case PLAIN -> counted;
-                case BZIP2 -> new BZip2CompressorInputStream(new BufferedInputStream(counted, BUFFER), true);
-                case ZIP -> singleZipEntry(counted, t);
-            };
+        try (CountingInput counted = new CountingInput(Files.newInputStream(t.file()));
+             InputStream in = switch (t.packing()) {
+                 case PLAIN -> counted;
+                 case BZIP2 -> Bzip2Decoder.open(counted, t.label() + ": " + t.file());
+                 case ZIP -> singleZipEntry(counted, t);
+             }) {
             writeVerified(in, target, counted, total, what);
         }
     }
