@@ -134,6 +134,15 @@ final class SeedCommand implements Callable<Integer> {
             return 0;
         } catch (SeedException e) {
             System.err.println("strata seed: " + e.getMessage());
+            if (json) {
+                // Scripts reading stdout get the failure in the same shape as a result.
+                Map<String, Object> error = new LinkedHashMap<>();
+                error.put("status", "error");
+                error.put("kind", e.kind().name());
+                error.put("exitCode", e.kind().exitCode());
+                error.put("message", e.getMessage());
+                System.out.println(Json.write(error));
+            }
             return e.kind().exitCode();
         }
     }

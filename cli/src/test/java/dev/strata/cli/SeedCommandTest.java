@@ -54,6 +54,13 @@ class SeedCommandTest {
     }
 
     @Test
+    void errorsAreJsonTooWithJson() {
+        assertThat(StrataCli.run("seed", "--json", "--bundle", tmp.resolve("none").toString(), "--db-host", "127.0.0.1",
+                "--db-user", "cloud", "--db-properties", tmp.resolve("no-db.properties").toString())).isEqualTo(10);
+        assertThat(console.out()).contains("\"status\" : \"error\"", "\"kind\" : \"BUNDLE\"", "\"exitCode\" : 10");
+    }
+
+    @Test
     void badOptionExits2() {
         assertThat(StrataCli.run("seed", "--lock-timeout", "soon")).isEqualTo(2);
     }
