@@ -22,13 +22,15 @@ public final class RunningVm implements AutoCloseable {
 
     private final Path dir;
     private final Path console;
-    private final Process qemu;
+    private final List<String> args;
     private final Consumer<String> progress;
+    private Process qemu;
+    private boolean kvm;
 
-    private RunningVm(Path dir, Process qemu, Consumer<String> progress) {
+    private RunningVm(Path dir, List<String> args, Consumer<String> progress) {
         this.dir = dir;
         this.console = dir.resolve("console.log");
-        this.qemu = qemu;
+        this.args = List.copyOf(args);
         this.progress = progress;
     }
 
@@ -39,10 +41,7 @@ public final class RunningVm implements AutoCloseable {
     public static RunningVm start(Path disk, List<Path> extras, int memoryMb, Consumer<String> progress) {
         try {
             Path dir = Files.createTempDirectory("strata-vm-");
-            Files.createFile(dir.resolve("console.log"));
-            boolean kvm = Accelerator.kvmRunsGuests();
-            List<String> args = new ArrayList<>(List.of("qemu-system-x86_64",
-                    "-accel", kvm ? "kvm" : "tcg", "-cpu", kvm ? "qemu64" : "max", "-machine", "pc",
+            List<String> args = new ArrayList<>(List.of("-machine", "pc",
                     "-m", Integer.toString(memoryMb), "-smp", "1", "-nodefaults", "-display", "none",
                     "-serial", "file:" + dir.resolve("console.log"),
                     "-drive", "file=" + disk.toAbsolutePath() + ",format=qcow2,if=virtio,cache=unsafe",
@@ -51,10 +50,38 @@ public final class RunningVm implements AutoCloseable {
             for (Path extra : extras) {
                 args.addAll(List.of("-drive", "file=" + extra.toAbsolutePath() + ",format=raw,if=virtio,readonly=on"));
             }
-            progress.accept("starting the VM under " + (kvm ? "KVM" : "TCG (slow)") + ": " + disk.getFileName());
-            Process qemu = new ProcessBuilder(args).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("qemu.log").toFile()).start();
-            return new RunningVm(dir, qemu, progress);
+            RunningVm vm = new RunningVm(dir, args, progress);
+            vm.launch(Accelerator.kvmRunsGuests());
+            return vm;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void launch(boolean withKvm) throws IOException {
+        kvm = withKvm;
+        Files.deleteIfExists(console);
+        Files.createFile(console);
+        List<String> cmd = new ArrayList<>(List.of("qemu-system-x86_64", "-accel", kvm ? "kvm" : "tcg",
+                "-cpu", kvm ? "qemu64" : "max"));
+        cmd.addAll(args);
+        progress.accept("starting the VM under " + (kvm ? "KVM" : "TCG (slow)"));
+        qemu = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("qemu.log").toFile()).start();
+    }
+
+    /** Nested KVM can start a guest and then fail in its boot loader: start again under TCG, as BootTester does. */
+    private boolean fellBackFromKvm() throws InterruptedException {
+        try {
+            String failure = kvm ? BootTester.kvmFailure(dir.resolve("qemu.log")) : null;
+            if (failure == null) {
+                return false;
+            }
+            Accelerator.markKvmBroken();
+            qemu.destroyForcibly();
+            qemu.waitFor();
+            progress.accept("KVM failed to run the guest (" + failure + "); starting again under TCG");
+            launch(false);
+            return true;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -75,6 +102,10 @@ public final class RunningVm implements AutoCloseable {
                 if (line.contains(BootTester.INIT_FATAL_MARKER)) {
                     throw new AssertionError("the initramfs failed: " + line + "\n" + tail(lines));
                 }
+            }
+            if (fellBackFromKvm()) {
+                deadline = System.nanoTime() + timeout.toNanos();
+                continue;
             }
             if (!qemu.isAlive()) {
                 throw new AssertionError("qemu exited (" + qemu.exitValue() + "): " + read(dir.resolve("qemu.log"))
