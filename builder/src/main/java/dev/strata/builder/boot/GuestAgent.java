@@ -3,19 +3,19 @@ package dev.strata.builder.boot;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Talks to the QEMU guest agent (qemu-ga, in the image) over its virtio-serial channel, as a
@@ -33,15 +33,42 @@ public final class GuestAgent implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Marks the end of the channel in {@link #lines}. */
+    private static final String CLOSED = "\u0000closed";
+
     private final SocketChannel channel;
-    private final BufferedReader in;
-    private final OutputStream out;
+    /** Lines from the guest, read by a daemon thread: a channel's stream has no read timeout. */
+    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private long syncId = System.nanoTime() & 0x7fffffff;
 
     private GuestAgent(SocketChannel channel) {
         this.channel = channel;
-        this.in = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
-        this.out = Channels.newOutputStream(channel);
+        // Reads and writes go straight to the channel: the java.nio.channels.Channels stream
+        // wrappers share one lock, so a blocked reader would block every write.
+        Thread reader = new Thread(() -> {
+            ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+            java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+            try {
+                while (channel.read(buf) >= 0) {
+                    buf.flip();
+                    while (buf.hasRemaining()) {
+                        byte b = buf.get();
+                        if (b == '\n') {
+                            lines.add(line.toString(StandardCharsets.UTF_8));
+                            line.reset();
+                        } else if (b != (byte) 0xFF) { // 0xFF: guest-sync-delimited's marker, never in JSON
+                            line.write(b);
+                        }
+                    }
+                    buf.clear();
+                }
+            } catch (IOException e) {
+                // closed
+            }
+            lines.add(CLOSED);
+        }, "qga-reader");
+        reader.setDaemon(true);
+        reader.start();
     }
 
     /** Connects and waits until the guest agent answers (it starts late in the guest's boot). */
@@ -71,22 +98,19 @@ public final class GuestAgent implements AutoCloseable {
     }
 
     /** guest-sync: flushes stale answers; true once the guest answers with our id. */
-    private boolean sync(Duration wait) throws IOException {
+    private boolean sync(Duration wait) throws IOException, InterruptedException {
         long id = ++syncId;
         send("guest-sync", JSON.createObjectNode().put("id", id));
         long deadline = System.nanoTime() + wait.toNanos();
-        channel.socket(); // keep the channel referenced
         while (System.nanoTime() < deadline) {
-            if (!in.ready()) {
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
+            String line = lines.poll(100, TimeUnit.MILLISECONDS);
+            if (line == null || line.isBlank()) {
                 continue;
             }
-            JsonNode answer = JSON.readTree(in.readLine());
+            if (line.equals(CLOSED)) {
+                return false;
+            }
+            JsonNode answer = JSON.readTree(line);
             if (answer != null && answer.path("return").asLong(-1) == id) {
                 return true;
             }
@@ -114,11 +138,14 @@ public final class GuestAgent implements AutoCloseable {
         throw new IOException(path + " " + args + " did not finish in the guest within " + timeout.toSeconds() + " s");
     }
 
-    private JsonNode call(String command, ObjectNode arguments) throws IOException {
+    private JsonNode call(String command, ObjectNode arguments) throws IOException, InterruptedException {
         send(command, arguments);
         while (true) {
-            String line = in.readLine();
+            String line = lines.poll(60, TimeUnit.SECONDS);
             if (line == null) {
+                throw new IOException("the guest agent did not answer " + command + " within 60 s");
+            }
+            if (line.equals(CLOSED)) {
                 throw new IOException("the guest agent closed the channel");
             }
             if (line.isBlank()) {
@@ -137,8 +164,10 @@ public final class GuestAgent implements AutoCloseable {
     private void send(String command, ObjectNode arguments) throws IOException {
         ObjectNode msg = JSON.createObjectNode().put("execute", command);
         msg.set("arguments", arguments);
-        out.write((JSON.writeValueAsString(msg) + "\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
+        ByteBuffer bytes = ByteBuffer.wrap((JSON.writeValueAsString(msg) + "\n").getBytes(StandardCharsets.UTF_8));
+        while (bytes.hasRemaining()) {
+            channel.write(bytes);
+        }
     }
 
     private static String decode(JsonNode data) {
