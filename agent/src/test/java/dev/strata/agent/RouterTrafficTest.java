@@ -70,6 +70,7 @@ class RouterTrafficTest {
         assertThat(h.path("version").asText()).isEqualTo("test-1.2.3");
         assertThat(h.path("generation").asLong()).isZero();
         assertThat(Sh.in(net.router, "nft", "list", "tables")).contains("table inet strata");
+        assertThat(get("/v1/openapi.json").path("openapi").asText()).startsWith("3.");
     }
 
     @Test
