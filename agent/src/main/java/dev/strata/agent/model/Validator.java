@@ -181,9 +181,13 @@ public final class Validator {
         }
     }
 
+    /** A port forward's public side, parsed once, for conflict checks. */
+    private record PublicPorts(PortRange ports, String path, String text) {
+    }
+
     private void portForwards() {
-        List<String> paths = new ArrayList<>();
-        List<PortForward> ok = new ArrayList<>();
+        // Conflicts only between forwards of the same address and protocol: index by that, not all pairs.
+        Map<String, List<PublicPorts>> byAddress = new HashMap<>();
         for (int i = 0; i < config.portForwards().size(); i++) {
             String p = "portForwards[" + i + "]";
             PortForward f = config.portForwards().get(i);
@@ -206,16 +210,14 @@ public final class Validator {
             }
             cidrs(p + ".sourceCidrs", f.sourceCidrs(), Optional.of(true));
             if (pub.isPresent() && protoOk && pubPorts.isPresent()) {
-                for (int j = 0; j < ok.size(); j++) {
-                    PortForward o = ok.get(j);
-                    if (Net.ip(o.publicIp()).equals(pub) && o.protocol().equals(f.protocol())
-                            && Net.ports(o.publicPorts()).orElseThrow().overlaps(pubPorts.get())) {
-                        add(p + ".publicPorts", f.publicPorts(), "conflicts with " + paths.get(j) + ".publicPorts ("
-                                + o.publicPorts() + "): both forward " + f.protocol() + " ports of " + f.publicIp());
+                List<PublicPorts> same = byAddress.computeIfAbsent(Net.text(pub.get()) + " " + f.protocol(), k -> new ArrayList<>());
+                for (PublicPorts o : same) {
+                    if (o.ports().overlaps(pubPorts.get())) {
+                        add(p + ".publicPorts", f.publicPorts(), "conflicts with " + o.path() + ".publicPorts ("
+                                + o.text() + "): both forward " + f.protocol() + " ports of " + f.publicIp());
                     }
                 }
-                ok.add(f);
-                paths.add(p);
+                same.add(new PublicPorts(pubPorts.get(), p, f.publicPorts()));
             }
         }
     }
@@ -232,16 +234,31 @@ public final class Validator {
             }
             ipv4(p + ".publicIp", s.publicIp()).ifPresent(a -> {
                 unique(pubs, a, p + ".publicIp", "static NAT public IP");
-                for (int j = 0; j < config.portForwards().size(); j++) {
-                    PortForward f = config.portForwards().get(j);
-                    if (f != null && Net.ip(f.publicIp()).equals(Optional.of(a))) {
-                        add(p + ".publicIp", s.publicIp(), "conflicts with portForwards[" + j
-                                + "].publicIp: a static NAT address forwards every port, it cannot also have port forwards");
-                    }
+                Integer j = forwardedAddresses().get(a);
+                if (j != null) {
+                    add(p + ".publicIp", s.publicIp(), "conflicts with portForwards[" + j
+                            + "].publicIp: a static NAT address forwards every port, it cannot also have port forwards");
                 }
             });
             ipv4(p + ".privateIp", s.privateIp()).ifPresent(a -> unique(privs, a, p + ".privateIp", "static NAT private IP"));
         }
+    }
+
+    private Map<InetAddress, Integer> forwarded;
+
+    /** Public addresses that have port forwards, with the first forward's index. */
+    private Map<InetAddress, Integer> forwardedAddresses() {
+        if (forwarded == null) {
+            forwarded = new HashMap<>();
+            for (int j = 0; j < config.portForwards().size(); j++) {
+                PortForward f = config.portForwards().get(j);
+                if (f != null) {
+                    int index = j;
+                    Net.ip(f.publicIp()).ifPresent(a -> forwarded.putIfAbsent(a, index));
+                }
+            }
+        }
+        return forwarded;
     }
 
     private void sourceNats() {

@@ -70,10 +70,14 @@ record SetElement(List<Field> fields, String value) {
         }
     }
 
-    /** An address prefix, always written as its network address. */
-    record Prefix(Cidr cidr) implements Field {
-        Prefix {
-            cidr = cidr.network();
+    /** An address prefix, always written as its network address; equal when the text is. */
+    static final class Prefix implements Field {
+        private final String text;
+        private final IpBits bits;
+
+        Prefix(Cidr cidr) {
+            this.bits = IpBits.of(cidr);
+            this.text = cidr.network().toString();
         }
 
         static Prefix of(String text) {
@@ -82,12 +86,22 @@ record SetElement(List<Field> fields, String value) {
 
         @Override
         public boolean overlaps(Field o) {
-            return o instanceof Prefix p ? cidr.overlaps(p.cidr) : true;
+            return o instanceof Prefix p ? bits.overlaps(p.bits) : true;
         }
 
         @Override
         public String text() {
-            return cidr.toString();
+            return text;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Prefix p && p.text.equals(text);
+        }
+
+        @Override
+        public int hashCode() {
+            return text.hashCode();
         }
     }
 }
