@@ -24,37 +24,86 @@ public final class Validator {
 
     private final List<Problem> problems = new ArrayList<>();
     private final RouterConfig config;
+    private final ValidParts known;
 
-    private Validator(RouterConfig config) {
+    private Validator(RouterConfig config, ValidParts known) {
         this.config = config;
+        this.known = known;
+    }
+
+    /**
+     * Parts of the last valid configuration, by identity: a part that is the very same
+     * (immutable) list again, as when a patch changes another part, needs no second check.
+     * Only checks within one part are skipped; checks across parts always run.
+     */
+    public static final class ValidParts {
+        private final Set<Object> parts = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+        boolean contains(List<?> part) {
+            return !part.isEmpty() && parts.contains(part);
+        }
+
+        void remember(RouterConfig c) {
+            parts.clear();
+            for (ConfigPart p : ConfigPart.values()) {
+                parts.add(p.get(c));
+            }
+        }
     }
 
     /** Every problem of the configuration; empty when it may be applied. */
     public static List<Problem> problems(RouterConfig config) {
-        Validator v = new Validator(config);
+        return problems(config, new ValidParts());
+    }
+
+    public static List<Problem> problems(RouterConfig config, ValidParts known) {
+        Validator v = new Validator(config, known);
         v.run();
+        if (v.problems.isEmpty()) {
+            known.remember(config);
+        }
         return List.copyOf(v.problems);
     }
 
     /** @throws InvalidConfigException naming every problem */
     public static void check(RouterConfig config) {
-        List<Problem> p = problems(config);
+        check(config, new ValidParts());
+    }
+
+    public static void check(RouterConfig config, ValidParts known) {
+        List<Problem> p = problems(config, known);
         if (!p.isEmpty()) {
             throw new InvalidConfigException(p);
         }
     }
 
     private void run() {
-        interfaces();
-        routes();
-        policyRules();
-        firewall();
-        egress();
-        portForwards();
+        if (!known.contains(config.interfaces())) {
+            interfaces();
+        }
+        if (!known.contains(config.routes())) {
+            routes();
+        }
+        if (!known.contains(config.policyRules())) {
+            policyRules();
+        }
+        if (!known.contains(config.firewall())) {
+            firewall();
+        }
+        if (!known.contains(config.egress())) {
+            egress();
+        }
+        if (!known.contains(config.portForwards())) {
+            portForwards();
+        }
         staticNats();
         sourceNats();
-        acls();
-        staticRoutes();
+        if (!known.contains(config.acls())) {
+            acls();
+        }
+        if (!known.contains(config.staticRoutes())) {
+            staticRoutes();
+        }
     }
 
     private void interfaces() {

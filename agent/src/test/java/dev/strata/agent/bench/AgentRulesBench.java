@@ -34,7 +34,7 @@ public final class AgentRulesBench {
         int forwards = Integer.getInteger("bench.forwards", 3000);
         int aclCidrs = Integer.getInteger("bench.aclCidrs", 3000);
         int perProcess = Integer.getInteger("bench.perProcess", 1000);
-        String jvmOpts = System.getProperty("bench.jvm", "-XX:MaxRAM=256m -XX:ActiveProcessorCount=1 -XX:+UseSerialGC -Xmx32m -Xss256k -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m");
+        String jvmOpts = System.getProperty("bench.jvm", "-XX:MaxRAM=256m -XX:ActiveProcessorCount=1 -XX:+UseSerialGC -Xmx24m -Xss256k -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m");
         String classpath = System.getProperty("bench.classpath", System.getProperty("java.class.path"));
         int total = firewall + forwards + aclCidrs;
         String ns = "sa-bench" + ProcessHandle.current().pid() + "-r";
@@ -69,13 +69,16 @@ public final class AgentRulesBench {
             long loaded = countElements(ns);
 
             // One rule more, one rule less, with 10,000 present: element updates in one transaction.
+            List<String> laps = new ArrayList<>();
             List<Double> add = new ArrayList<>();
             List<Double> remove = new ArrayList<>();
             for (int i = 0; i < 7; i++) {
                 String one = "[{\"publicIp\":\"203.0.113.200\",\"protocol\":\"tcp\",\"ports\":\"" + (40000 + i) + "\"}]";
                 long p0 = System.nanoTime();
-                check(http.send("PATCH", "/v1/config/firewall", "{\"add\":" + one + "}"));
+                UnixHttp.Reply added = http.send("PATCH", "/v1/config/firewall", "{\"add\":" + one + "}");
                 add.add(ms(p0));
+                check(added);
+                laps.add(JSON.readTree(added.body()).path("timingsMs").toString());
                 long p1 = System.nanoTime();
                 check(http.send("PATCH", "/v1/config/firewall", "{\"remove\":" + one + "}"));
                 remove.add(ms(p1));
@@ -106,6 +109,7 @@ public final class AgentRulesBench {
                     min(add), max(add));
             System.out.printf("  remove one rule with %d present (median) %9.1f ms   (min %.1f, max %.1f)%n", total, median(remove),
                     min(remove), max(remove));
+            System.out.println("  steps of the last add (ms): " + laps.get(laps.size() - 1));
             System.out.printf("  re-apply all %d, one rule changed        %9.0f ms%n", total, wholeMs);
             System.out.printf("  RSS after %d rules                       %9.1f MB%n", total, rssLoaded / 1024.0);
             System.out.println("One process per rule (CloudStack's way today), measured on " + perProcess + " rules:");

@@ -71,6 +71,19 @@ class NftRendererTest {
     }
 
     @Test
+    void renderingWithTheCacheGivesTheSameTableAsRenderingAfresh() throws Exception {
+        RouterConfig c = dev.strata.agent.Json.compact().readValue(NftRendererTest.class.getResource("/dev/strata/agent/router.json"),
+                RouterConfig.class);
+        RenderCache cache = new RenderCache();
+        NftRenderer.render(c, cache);
+        List<FirewallRule> more = new ArrayList<>(c.firewall());
+        more.add(new FirewallRule("203.0.113.2", "udp", "53", null, null, null));
+        RouterConfig changed = dev.strata.agent.model.ConfigPart.FIREWALL.with(c, more);
+        assertThat(NftRenderer.render(changed, cache).fullScript()).isEqualTo(NftRenderer.render(changed).fullScript());
+        assertThat(NftRenderer.render(c, cache).fullScript()).isEqualTo(NftRenderer.render(c).fullScript());
+    }
+
+    @Test
     void cidrSetsDropContainedPrefixes() {
         assertThat(CidrSets.minimal(List.of("10.1.2.0/24", "10.0.0.0/8", "192.168.1.7/24", "192.168.1.0/24", "10.1.2.3/32")))
                 .containsExactly("10.0.0.0/8", "192.168.1.0/24");
