@@ -27,6 +27,9 @@ public final class Main {
         if (System.getProperty("slf4j.provider") == null) {
             System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
         }
+        if (System.getProperty("slf4j.internal.verbosity") == null) {
+            System.setProperty("slf4j.internal.verbosity", "WARN");
+        }
         AgentOptions o;
         try {
             o = AgentOptions.parse(args);

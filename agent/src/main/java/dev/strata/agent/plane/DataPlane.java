@@ -32,6 +32,10 @@ public final class DataPlane {
     /** @throws ApplyException when the kernel refuses; the previous state is then still (or again) in place */
     public synchronized void apply(RouterConfig next, Ruleset rendered) {
         String script = scriptFor(rendered);
+        if (script.startsWith("table ")) {
+            // A whole-table swap: carry the counters over, so that traffic statistics never go backwards.
+            script = rendered.fullScript(nft.counters());
+        }
         if (!script.isEmpty()) {
             nft.load(script);
         }
@@ -47,7 +51,8 @@ public final class DataPlane {
 
     private String restore(RouterConfig failed) {
         try {
-            nft.load(loaded == null ? NftRenderer.render(RouterConfig.EMPTY).fullScript() : loaded.fullScript());
+            Ruleset previous = loaded == null ? NftRenderer.render(RouterConfig.EMPTY) : loaded;
+            nft.load(previous.fullScript(nft.counters()));
             ip.apply(appliedConfig, failed);
             return "previous state restored";
         } catch (ApplyException again) {

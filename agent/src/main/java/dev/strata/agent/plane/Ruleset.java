@@ -29,19 +29,36 @@ public record Ruleset(List<String> counters, List<NftSet> sets, List<String> cha
      * fail on a fresh machine), delete, declare anew. Either all of it is loaded or none.
      */
     public String fullScript() {
+        return fullScript(Map.of());
+    }
+
+    /**
+     * The whole-table script, with counters starting from {@code carried} (name to packets and
+     * bytes): traffic statistics survive a table replacement instead of dropping to zero.
+     */
+    public String fullScript(Map<String, long[]> carried) {
         StringBuilder b = new StringBuilder();
         b.append("table ").append(FAMILY).append(' ').append(TABLE).append(" {}\n");
         b.append("delete table ").append(FAMILY).append(' ').append(TABLE).append('\n');
-        b.append(tableText());
+        b.append(tableText(carried));
         return b.toString();
     }
 
     /** The table as declared (what {@code nft list table} would show, in our own layout). */
     public String tableText() {
+        return tableText(Map.of());
+    }
+
+    private String tableText(Map<String, long[]> carried) {
         StringBuilder b = new StringBuilder();
         b.append("table ").append(FAMILY).append(' ').append(TABLE).append(" {\n");
         for (String c : counters) {
-            b.append("  counter ").append(c).append(" {\n  }\n");
+            long[] v = carried.get(c);
+            b.append("  counter ").append(c).append(" {\n");
+            if (v != null) {
+                b.append("    packets ").append(v[0]).append(" bytes ").append(v[1]).append('\n');
+            }
+            b.append("  }\n");
         }
         for (NftSet s : sets) {
             b.append(s.render());
