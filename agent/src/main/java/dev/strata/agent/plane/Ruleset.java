@@ -18,6 +18,13 @@ public record Ruleset(List<String> counters, List<NftSet> sets, List<String> cha
     public static final String FAMILY = "inet";
     public static final String TABLE = "strata";
 
+    /**
+     * Above this many element changes the table is replaced whole: the kernel removes elements
+     * from a concatenated (pipapo) set one at a time at a cost that grows with the set, so swapping
+     * 13,000 elements as updates took 2.8 s where loading a new table takes 0.15 s (bench).
+     */
+    static final int MAX_DELTA = 1000;
+
     public Ruleset {
         counters = List.copyOf(counters);
         sets = List.copyOf(sets);
@@ -87,6 +94,7 @@ public record Ruleset(List<String> counters, List<NftSet> sets, List<String> cha
         if (!structure().equals(previous.structure())) {
             return Optional.empty();
         }
+        int changes = 0;
         Map<String, NftSet> old = new HashMap<>();
         previous.sets.forEach(s -> old.put(s.name(), s));
         StringBuilder deletes = new StringBuilder();
@@ -105,6 +113,10 @@ public record Ruleset(List<String> counters, List<NftSet> sets, List<String> cha
                 if (!before.contains(e)) {
                     added.add(e);
                 }
+            }
+            changes += removed.size() + added.size();
+            if (changes > MAX_DELTA) {
+                return Optional.empty();
             }
             if (!removed.isEmpty()) {
                 deletes.append("delete element ").append(FAMILY).append(' ').append(TABLE).append(' ').append(s.name())

@@ -41,6 +41,17 @@ class NftRendererTest {
     }
 
     @Test
+    void aChangeOfManyElementsReplacesTheTableWhole() {
+        List<FirewallRule> a = new ArrayList<>();
+        List<FirewallRule> b = new ArrayList<>();
+        for (int i = 0; i < Ruleset.MAX_DELTA; i++) {
+            a.add(new FirewallRule("203.0.113.2", "tcp", Integer.toString(1000 + i), null, null, null));
+            b.add(new FirewallRule("203.0.113.2", "udp", Integer.toString(1000 + i), null, null, null));
+        }
+        assertThat(NftRenderer.render(firewall(b)).deltaFrom(NftRenderer.render(firewall(a)))).isEmpty();
+    }
+
+    @Test
     void overlappingOpeningsGoToSeparateLayersBecauseTheKernelRefusesOverlaps() {
         RouterConfig c = firewall(List.of(new FirewallRule("203.0.113.2", "tcp", "8000-9000", null, null, null),
                 new FirewallRule("203.0.113.2", "tcp", "8080", null, null, List.of("10.0.0.0/8")),
