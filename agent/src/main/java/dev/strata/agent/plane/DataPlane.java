@@ -40,13 +40,24 @@ public final class DataPlane {
             nft.load(script);
         }
         try {
-            ip.apply(next, appliedConfig);
+            if (!sameNetwork(next, appliedConfig)) {
+                ip.apply(next, appliedConfig);
+            }
         } catch (ApplyException e) {
             String restored = restore(next);
             throw new ApplyException(e.getMessage() + "; " + restored);
         }
         loaded = rendered;
         appliedConfig = next;
+    }
+
+    /**
+     * The parts ip programs are the very same (immutable) lists as applied: a firewall or NAT
+     * change then costs no ip process at all.
+     */
+    private static boolean sameNetwork(RouterConfig a, RouterConfig b) {
+        return a.interfaces() == b.interfaces() && a.routes() == b.routes() && a.policyRules() == b.policyRules()
+                && a.staticRoutes() == b.staticRoutes() && !a.interfaces().isEmpty();
     }
 
     private String restore(RouterConfig failed) {
