@@ -100,6 +100,9 @@ public record Ruleset(List<String> counters, List<NftSet> sets, List<String> cha
         StringBuilder deletes = new StringBuilder();
         StringBuilder adds = new StringBuilder();
         for (NftSet s : sets) {
+            if (old.get(s.name()).elements() == s.elements()) {
+                continue; // a section reused from the render cache: the very same elements
+            }
             Set<String> before = new LinkedHashSet<>(old.get(s.name()).elements());
             Set<String> after = new LinkedHashSet<>(s.elements());
             List<String> removed = new ArrayList<>();
