@@ -53,7 +53,10 @@ public final class AgentRulesBench {
             cmd.addAll(List.of("-cp", classpath, "dev.strata.agent.Main", "--socket", socket.toString(),
                     "--state-dir", work.resolve("state").toString()));
             long t0 = System.nanoTime();
-            agent = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(work.resolve("agent.log").toFile()).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd);
+            // glibc gives every thread that mallocs an arena of its own; two are plenty for the agent.
+            pb.environment().put("MALLOC_ARENA_MAX", System.getProperty("bench.mallocArenas", "2"));
+            agent = pb.redirectErrorStream(true).redirectOutput(work.resolve("agent.log").toFile()).start();
             UnixHttp http = new UnixHttp(socket, Duration.ofSeconds(300));
             waitHealthy(http, socket, agent);
             double startMs = ms(t0);
@@ -109,7 +112,8 @@ public final class AgentRulesBench {
             double iptFull = ipt.extrapolate(total);
 
             System.out.println("Strata VR agent: " + total + " rules (" + firewall + " firewall openings, " + forwards
-                    + " port forwards, " + aclCidrs + " ACL CIDRs in 30 rules), JVM " + jvmOpts);
+                    + " port forwards, " + aclCidrs + " ACL CIDRs in 30 rules), JVM " + jvmOpts + ", MALLOC_ARENA_MAX="
+                    + System.getProperty("bench.mallocArenas", "2"));
             System.out.printf("  start-up to healthy (empty state)          %9.0f ms%n", startMs);
             System.out.printf("  RSS at rest                                %9.1f MB%n", rssRest / 1024.0);
             System.out.printf("  apply %d rules, request -> active        %9.0f ms   (%d set/map elements in the kernel)%n", total,
