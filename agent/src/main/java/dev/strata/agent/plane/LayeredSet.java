@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Spreads interval elements over as few sets as needed so that no set holds two overlapping
@@ -56,9 +55,9 @@ final class LayeredSet {
 
         boolean overlaps(SetElement e) {
             String key = e.exactKey();
-            Optional<SetElement.Range> r = firstRange(e);
-            if (r.isPresent() && r.get().low() == r.get().high()) {
-                return any(single.get(key + "#" + r.get().low()), e) || any(wide.get(key), e);
+            SetElement.Range r = e.firstRange();
+            if (r != null && r.low() == r.high()) {
+                return any(single.get(key + r.low()), e) || any(wide.get(key), e);
             }
             return any(group.get(key), e);
         }
@@ -67,21 +66,12 @@ final class LayeredSet {
             elements.add(e);
             String key = e.exactKey();
             group.computeIfAbsent(key, k -> new ArrayList<>()).add(e);
-            Optional<SetElement.Range> r = firstRange(e);
-            if (r.isPresent() && r.get().low() == r.get().high()) {
-                single.computeIfAbsent(key + "#" + r.get().low(), k -> new ArrayList<>()).add(e);
+            SetElement.Range r = e.firstRange();
+            if (r != null && r.low() == r.high()) {
+                single.computeIfAbsent(key + r.low(), k -> new ArrayList<>()).add(e);
             } else {
                 wide.computeIfAbsent(key, k -> new ArrayList<>()).add(e);
             }
-        }
-
-        private static Optional<SetElement.Range> firstRange(SetElement e) {
-            for (SetElement.Field f : e.fields()) {
-                if (f instanceof SetElement.Range r) {
-                    return Optional.of(r);
-                }
-            }
-            return Optional.empty();
         }
 
         private static boolean any(List<SetElement> candidates, SetElement e) {

@@ -51,6 +51,8 @@ public final class NftRenderer {
     private final List<String> chains = new ArrayList<>();
 
     private final RenderCache cache;
+    private final Map<String, Prefix> prefixes = new java.util.HashMap<>();
+    private final Map<String, Exact> addresses = new java.util.HashMap<>();
 
     private NftRenderer(RouterConfig config, RenderCache cache) {
         this.config = config;
@@ -159,9 +161,8 @@ public final class NftRenderer {
         Map<Family, List<SetElement>> icmp = byFamily();
         Map<Family, List<SetElement>> all = byFamily();
         for (FirewallRule r : config.firewall()) {
-            InetAddress pub = Net.ip(r.publicIp()).orElseThrow();
-            Family f = Family.of(Net.isV4(pub));
-            Exact dst = new Exact(Net.text(pub));
+            Exact dst = address(r.publicIp());
+            Family f = Family.of(dst.text().indexOf(':') < 0);
             for (Prefix src : sources(r.sourceCidrs(), f)) {
                 switch (r.protocol()) {
                     case "tcp", "udp" -> l4.get(f).add(SetElement.of(dst, new Exact(r.protocol()), ports(r.ports()), src));
@@ -190,7 +191,7 @@ public final class NftRenderer {
         List<SetElement> open = new ArrayList<>();
         for (PortForward pf : config.portForwards()) {
             if (pf.opensFirewall()) {
-                Exact dst = new Exact(Net.text(Net.ip(pf.publicIp()).orElseThrow()));
+                Exact dst = address(pf.publicIp());
                 for (Prefix src : sources(pf.sourceCidrs(), Family.V4)) {
                     open.add(SetElement.of(dst, new Exact(pf.protocol()), ports(pf.publicPorts()), src));
                 }
@@ -418,11 +419,25 @@ public final class NftRenderer {
         }
     }
 
-    private static List<Prefix> sources(List<String> cidrs, Family f) {
+    private List<Prefix> sources(List<String> cidrs, Family f) {
         if (cidrs.isEmpty()) {
-            return List.of(Prefix.of(f.any));
+            return List.of(prefix(f.any));
         }
-        return cidrs.stream().map(Prefix::of).toList();
+        List<Prefix> out = new ArrayList<>(cidrs.size());
+        for (String c : cidrs) {
+            out.add(prefix(c));
+        }
+        return out;
+    }
+
+    /** Parsed once per render: thousands of rules share a handful of source prefixes. */
+    private Prefix prefix(String cidr) {
+        return prefixes.computeIfAbsent(cidr, Prefix::of);
+    }
+
+    /** An address literal in nft's (normalised) form, parsed once per render. */
+    private Exact address(String ip) {
+        return addresses.computeIfAbsent(ip, a -> new Exact(Net.text(Net.ip(a).orElseThrow())));
     }
 
     private static Range ports(String ports) {
