@@ -7,7 +7,7 @@
 # Usage: sudo bench/agent-rules.sh
 # Knobs (Java system properties through BENCH_OPTS): -Dbench.perProcess=1000 (rules measured one
 # process each; 10000 is exact but takes minutes), -Dbench.firewall/forwards/aclCidrs,
-# -Dbench.jvm="-XX:MaxRAM=256m -XX:ActiveProcessorCount=1 -XX:+UseSerialGC".
+# -Dbench.jvm="..." (default: the options docs/agent.md recommends).
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"

@@ -34,7 +34,8 @@ public final class AgentRulesBench {
         int forwards = Integer.getInteger("bench.forwards", 3000);
         int aclCidrs = Integer.getInteger("bench.aclCidrs", 3000);
         int perProcess = Integer.getInteger("bench.perProcess", 1000);
-        String jvmOpts = System.getProperty("bench.jvm", "-XX:MaxRAM=256m -XX:ActiveProcessorCount=1 -XX:+UseSerialGC -Xmx24m -Xss256k -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m");
+        String jvmOpts = System.getProperty("bench.jvm", "-XX:MaxRAM=256m -XX:ActiveProcessorCount=1 -XX:+UseSerialGC -Xmx16m -Xss256k"
+                + " -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -Djdk.nio.maxCachedBufferSize=65536");
         String classpath = System.getProperty("bench.classpath", System.getProperty("java.class.path"));
         int total = firewall + forwards + aclCidrs;
         String ns = "sa-bench" + ProcessHandle.current().pid() + "-r";
