@@ -18,6 +18,7 @@ final class AgentProcess implements AutoCloseable {
     final Path log;
     private final String ns;
     private final List<String> extraArgs;
+    private String version = "test-1.2.3";
     private Process process;
 
     AgentProcess(String ns, Path workDir, String... extraArgs) {
@@ -28,11 +29,17 @@ final class AgentProcess implements AutoCloseable {
         this.extraArgs = List.of(extraArgs);
     }
 
+    /** The version the agent reports (what a layer's launcher passes). */
+    AgentProcess version(String v) {
+        this.version = v;
+        return this;
+    }
+
     AgentProcess start() throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns,
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:MaxRAM=256m", "-XX:ActiveProcessorCount=1", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx16m",
-                "-Dstrata.version=test-1.2.3",
+                "-Dstrata.version=" + version,
                 "-cp", System.getProperty("java.class.path"), "dev.strata.agent.Main",
                 "--socket", socket.toString(), "--state-dir", stateDir.toString()));
         cmd.addAll(extraArgs);

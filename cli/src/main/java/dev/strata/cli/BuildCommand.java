@@ -2,6 +2,7 @@ package dev.strata.cli;
 
 import dev.strata.builder.format.BundleWriter;
 import dev.strata.builder.pipeline.BuildFailure;
+import dev.strata.builder.layer.RuntimeJars;
 import dev.strata.builder.pipeline.BuildOptions;
 import dev.strata.builder.pipeline.BuildPipeline;
 import dev.strata.builder.pipeline.BuildResult;
@@ -61,6 +62,12 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = "--keep-work", description = "Keep the work folder (slimmed root tree, partition images, build.log).")
     boolean keepWork;
 
+    @Option(names = "--signing-key", paramLabel = "FILE", description = {
+        "Private Ed25519 key that signs the layer (strata layer keygen NAME makes NAME.key and NAME.pub;",
+        "the .pub must sit beside it and is baked into the root image as trusted). Default: a build key",
+        "made once in the cache folder."})
+    Path signingKey;
+
     @Option(names = "--json", description = "Print a machine-readable summary on standard output (progress goes to standard error).")
     boolean json;
 
@@ -70,7 +77,8 @@ final class BuildCommand implements Callable<Integer> {
         try {
             Profile loaded = new ProfileLoader().load(ProfileLocator.locate(profile));
             BuildOptions options = new BuildOptions(output, cacheDir != null ? cacheDir : BuildOptions.defaultCacheDir(),
-                    mirror, BuildOptions.defaultEpoch(), Set.copyOf(hypervisors), !noStageCache, downloadRepository, keepWork);
+                    mirror, BuildOptions.defaultEpoch(), Set.copyOf(hypervisors), !noStageCache, downloadRepository, keepWork)
+                    .withLayer(RuntimeJars.ofThisProcess(), signingKey);
             BuildResult result = new BuildPipeline(new Reporter(progress)).build(loaded, options);
             if (json) {
                 System.out.println(Json.write(result));

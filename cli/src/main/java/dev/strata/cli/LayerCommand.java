@@ -5,6 +5,10 @@ import dev.strata.layout.LayerException;
 import dev.strata.layout.LayerManifest;
 import dev.strata.layout.LayerSignatures;
 import dev.strata.layout.LayerStore;
+import dev.strata.layout.HealthGate;
+import dev.strata.layout.LayerKeys;
+import dev.strata.layout.LiveSwitch;
+import dev.strata.layout.SystemdServices;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,13 +33,19 @@ import picocli.CommandLine.Parameters;
 
 /** {@code strata layer ...}: the /router/&lt;version&gt; layers of a system VM's data partition. */
 @Command(name = "layer", usageHelpWidth = 100, mixinStandardHelpOptions = true,
-        description = {"Sign, verify, install, activate, roll back and collect /router/<version> layers.", "",
-            "A layer is a folder with manifest.properties and manifest.sig (Ed25519 over the manifest, which",
-            "holds the content's sha256). Pointers in the router folder: latest, known-good (links), trying.",
-            "Only a layer signed by a trusted key (--trusted-keys: a folder of *.pub files) installs."},
-        subcommands = {LayerCommand.Keygen.class, LayerCommand.Sign.class, LayerCommand.Verify.class,
-            LayerCommand.Install.class, LayerCommand.Activate.class, LayerCommand.MarkGood.class,
-            LayerCommand.Rollback.class, LayerCommand.ListLayers.class, LayerCommand.Gc.class})
+        description = {"Build, sign, verify, install, activate, roll back and collect /router/<version> layers.", "",
+            "A layer is one squashfs file (NAME-VERSION.layer, made by `layer build` or `strata build`) or,",
+            "during development, a folder; either holds manifest.properties and manifest.sig (Ed25519 over",
+            "the manifest, which holds the content's sha256). Pointers in the router folder: latest,",
+            "known-good (links), trying (a file). Only a layer signed by a trusted key (--trusted-keys: a",
+            "folder of *.pub files) installs, and only on a root image at least its min-root-version.", "",
+            "Live upgrade inside a system VM:",
+            "  strata layer install /tmp/router-4.22.1.layer",
+            "  strata layer activate 4.22.1 --live     # restarts what changed, health gate, rolls back on failure"},
+        subcommands = {LayerBuildCommand.class, LayerCommand.Inspect.class, LayerCommand.Keygen.class,
+            LayerCommand.Sign.class, LayerCommand.Verify.class, LayerCommand.Install.class, LayerCommand.Activate.class,
+            LayerCommand.MarkGood.class, LayerCommand.Rollback.class, LayerCommand.ListLayers.class,
+            LayerCommand.Gc.class})
 final class LayerCommand {
 
     /** Options every operation on a router folder takes. */
@@ -48,8 +58,14 @@ final class LayerCommand {
                 description = "Folder of trusted Ed25519 public keys, *.pub (default: ${DEFAULT-VALUE}).")
         Path trustedKeys;
 
+        @Option(names = "--root-release", defaultValue = "/etc/strata/release", paramLabel = "FILE",
+                description = "The root image's release file; its STRATA_VERSION is checked against a layer's "
+                        + "min-root-version (default: ${DEFAULT-VALUE}; absent: no check).")
+        Path rootRelease;
+
         LayerStore store() {
-            return new LayerStore(routerDir, readTrusted(trustedKeys), LayerStore.StepHook.NONE);
+            return new LayerStore(routerDir, LayerKeys.readTrusted(trustedKeys), LayerStore.StepHook.NONE,
+                    SystemdServices.rootVersion(rootRelease));
         }
     }
 
@@ -77,13 +93,13 @@ final class LayerCommand {
         Path name;
 
         @Override
-        public Integer call() throws Exception {
-            KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-            Path priv = Path.of(name + ".key");
-            Files.writeString(priv, Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded()) + "\n");
-            Files.setPosixFilePermissions(priv, PosixFilePermissions.fromString("rw-------"));
-            Files.writeString(Path.of(name + ".pub"), Base64.getEncoder().encodeToString(pair.getPublic().getEncoded()) + "\n");
-            System.out.println("wrote " + priv + " and " + name + ".pub");
+        public Integer call() {
+            if (Files.exists(Path.of(name + ".key"))) {
+                System.err.println("strata layer keygen: " + name + ".key exists; not overwriting a key");
+                return 2;
+            }
+            LayerKeys.generate(name);
+            System.out.println("wrote " + name + ".key (private, 0600) and " + name + ".pub");
             return 0;
         }
     }
@@ -107,26 +123,48 @@ final class LayerCommand {
             LayerManifest m = new LayerManifest(name, version, Instant.ofEpochSecond(epoch), ContentDigest.of(dir), inputs,
                     minRoot, entryPoint, healthCheck, healthTimeout);
             Files.write(dir.resolve(LayerManifest.FILE), m.toBytes());
-            Files.write(dir.resolve(LayerManifest.SIGNATURE_FILE), LayerSignatures.sign(m, readPrivate(key)));
+            Files.write(dir.resolve(LayerManifest.SIGNATURE_FILE), LayerSignatures.sign(m, LayerKeys.readPrivate(key)));
             System.out.println("signed " + name + " " + version + " content sha256 " + m.contentSha256());
             return 0;
         }
     }
 
-    @Command(name = "verify", description = "Check a layer folder's signature and content digest.")
+    @Command(name = "verify", description = "Check a layer's (file or folder) signature and content digest.")
     static final class Verify extends Op {
-        @Parameters(paramLabel = "DIR") Path dir;
+        @Parameters(paramLabel = "LAYER") Path layer;
 
         @Override
         void run(LayerStore store) {
-            LayerManifest m = store.verify(dir);
+            LayerManifest m = LayerFiles.withFolder(layer, store::verify);
             System.out.println("OK " + m.name() + " " + m.version() + " content sha256 " + m.contentSha256());
         }
     }
 
-    @Command(name = "install", description = "Verify a layer folder and stage it as <router-dir>/<version>.")
+    @Command(name = "inspect", description = "Show a layer's manifest (file or folder), whether its signature is "
+            + "trusted and its content matches.")
+    static final class Inspect extends Op {
+        @Parameters(paramLabel = "LAYER") Path layer;
+
+        @Override
+        void run(LayerStore store) {
+            LayerFiles.withFolder(layer, dir -> {
+                LayerManifest m = LayerFiles.manifestOf(dir);
+                System.out.print(new String(m.toBytes(), java.nio.charset.StandardCharsets.UTF_8));
+                try {
+                    store.verify(dir);
+                    System.out.println("verified: signed by a trusted key, content matches");
+                } catch (LayerException e) {
+                    System.out.println("NOT verified: " + e.getMessage());
+                }
+                System.out.println("services: " + dev.strata.layout.ServiceMap.of(dir).units());
+                return m;
+            });
+        }
+    }
+
+    @Command(name = "install", description = "Verify a layer (file or folder) and stage it as <router-dir>/<version>.")
     static final class Install extends Op {
-        @Parameters(paramLabel = "DIR") Path dir;
+        @Parameters(paramLabel = "LAYER") Path dir;
 
         @Override
         void run(LayerStore store) {
@@ -134,14 +172,34 @@ final class LayerCommand {
         }
     }
 
-    @Command(name = "activate", description = "Point latest at an installed version (on trial until mark-good).")
+    @Command(name = "activate", description = {"Point latest at an installed version (on trial until mark-good).",
+        "With --live (inside a running system VM): restart the units whose files changed, run the health gate",
+        "(strata-layer-check), which marks it good or rolls back by itself. Exit 0 only if the new layer is good."})
     static final class Activate extends Op {
         @Parameters(paramLabel = "VERSION") String version;
 
+        @Option(names = "--live", description = "Switch the running system: restart changed units, health gate.")
+        boolean live;
+
+        int exit;
+
         @Override
         void run(LayerStore store) {
-            store.activate(version);
-            System.out.println("latest -> " + version + " (trying)");
+            if (!live) {
+                store.activate(version);
+                System.out.println("latest -> " + version + " (trying; next boot or `strata-layer-check` decides)");
+                return;
+            }
+            LiveSwitch.Outcome o = new LiveSwitch(store, new SystemdServices(opts.routerDir)).switchTo(version);
+            System.out.println("switched " + o.from() + " -> " + o.to() + "; restarted: "
+                    + (o.restarted().isEmpty() ? "nothing" : String.join(", ", o.restarted())));
+            HealthGate.Verdict v = o.verdict();
+            System.out.println("health gate: " + v.result() + " (checked " + v.checked() + ", active " + v.active()
+                    + "): " + v.reason());
+            if (!o.healthy()) {
+                throw new LayerException("layer " + version + " did not pass its health check; active layer: "
+                        + v.active());
+            }
         }
     }
 
@@ -180,6 +238,8 @@ final class LayerCommand {
                 }
                 System.out.printf("%-20s %s%n", i.version(), String.join(", ", flags));
             }
+            HealthGate.Verdict v = HealthGate.read(opts.routerDir);
+            System.out.println("last health check: " + v.result() + " " + v.checked() + " (" + v.reason() + ")");
         }
     }
 
@@ -193,26 +253,5 @@ final class LayerCommand {
             List<String> removed = store.gc(keep);
             System.out.println(removed.isEmpty() ? "nothing to remove" : "removed " + String.join(", ", removed));
         }
-    }
-
-    static List<PublicKey> readTrusted(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        List<PublicKey> keys = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".pub")).sorted().toList()) {
-                byte[] der = Base64.getDecoder().decode(Files.readString(f).strip());
-                keys.add(KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(der)));
-            }
-        } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("cannot read trusted keys in " + dir + ": " + e.getMessage(), e);
-        }
-        return keys;
-    }
-
-    static PrivateKey readPrivate(Path file) throws IOException, GeneralSecurityException {
-        byte[] der = Base64.getDecoder().decode(Files.readString(file).strip());
-        return KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(der));
     }
 }

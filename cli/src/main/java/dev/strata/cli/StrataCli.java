@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             "one per hypervisor, named as CloudStack names them, with metadata.ini and checksums."},
         subcommands = {BuildCommand.class, BootTestCommand.class, DoctorCommand.class, ProfileCommand.class,
             LayerCommand.class,
+            SeedCommand.class,
             VrCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Examples:",

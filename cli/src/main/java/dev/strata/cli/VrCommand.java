@@ -171,8 +171,8 @@ final class VrCommand {
 
         @Override
         int print(JsonNode list) {
-            System.out.printf("%-8s %-28s %s%n", "GEN", "CREATED", "OPERATION");
-            list.forEach(g -> System.out.printf("%-8d %-28s %s%n", g.path("generation").asLong(), g.path("createdAt").asText(),
+            System.out.printf("%-8s %-20s %s%n", "GEN", "CREATED", "OPERATION");
+            list.forEach(g -> System.out.printf("%-8d %-20s %s%n", g.path("generation").asLong(), seconds(g.path("createdAt").asText()),
                     g.path("operation").asText()));
             return 0;
         }
@@ -214,6 +214,12 @@ final class VrCommand {
         int ok(JsonNode h) {
             return "ok".equals(h.path("status").asText()) ? 0 : 1;
         }
+    }
+
+    /** 2026-11-24T15:30:06.749745652Z -> 2026-11-24T15:30:06Z: people read seconds. */
+    static String seconds(String instant) {
+        int dot = instant.indexOf('.');
+        return dot < 0 ? instant : instant.substring(0, dot) + "Z";
     }
 
     static void printDiff(JsonNode diff) {

@@ -118,7 +118,7 @@ class BuildFailuresIT {
     private static void build(Path profileFile, Path out, String mirror) {
         Profile profile = new ProfileLoader().load(profileFile);
         BuildOptions options = new BuildOptions(out, BuildOptions.defaultCacheDir(), mirror, BuildOptions.defaultEpoch(),
-                Set.of("kvm"), true, "file:///tmp/", false);
+                Set.of("kvm"), true, "file:///tmp/", false).withLayer(Bundle.layerJars(), null);
         new BuildPipeline(new Reporter(new PrintStream(System.out))).build(profile, options);
     }
 

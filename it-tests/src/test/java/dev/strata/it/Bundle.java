@@ -32,6 +32,11 @@ final class Bundle {
         return dir;
     }
 
+    /** The jars of the built CLI (with the agent): what a layer's lib/ holds. */
+    static java.util.List<Path> layerJars() {
+        return dev.strata.builder.layer.RuntimeJars.ofCliModule(Path.of(System.getProperty("strata.cli.target")));
+    }
+
     static Path file(String suffix) {
         try (var files = Files.list(dir())) {
             return files.filter(f -> f.getFileName().toString().endsWith(suffix)).findFirst()

@@ -20,12 +20,15 @@ import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.plugins.annotations.ResolutionScope;
+import org.apache.maven.project.MavenProject;
 
 /**
  * {@code strata:build}: builds a profile's template bundle (every hypervisor's disk file,
  * metadata.ini, checksums) into a folder, the same build as {@code strata build}.
  */
-@Mojo(name = "build", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = false)
+@Mojo(name = "build", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = false,
+        requiresDependencyResolution = ResolutionScope.RUNTIME)
 public class BuildMojo extends AbstractMojo {
 
     /** The profile file (YAML). */
@@ -56,6 +59,17 @@ public class BuildMojo extends AbstractMojo {
     @Parameter(property = "strata.noStageCache", defaultValue = "false")
     private boolean noStageCache;
 
+    /**
+     * Private Ed25519 key (from {@code strata layer keygen}) that signs the layer; its {@code .pub}
+     * must sit beside it. Default: a build key made once in the cache folder.
+     */
+    @Parameter(property = "strata.signingKey")
+    private File signingKey;
+
+    /** The layer's jars are this project's runtime dependencies (the CLI and the agent). */
+    @Parameter(defaultValue = "${project}", readonly = true, required = true)
+    private MavenProject project;
+
     @Parameter(property = "strata.skipTemplates", defaultValue = "false")
     private boolean skip;
 
@@ -75,7 +89,10 @@ public class BuildMojo extends AbstractMojo {
                 : Arrays.stream(hypervisors.split(",")).map(String::strip).collect(Collectors.toSet());
         BuildOptions options = new BuildOptions(outputDirectory.toPath(),
                 cacheDirectory != null ? cacheDirectory.toPath() : BuildOptions.defaultCacheDir(), mirror,
-                BuildOptions.defaultEpoch(), only, !noStageCache, downloadRepository, false);
+                BuildOptions.defaultEpoch(), only, !noStageCache, downloadRepository, false)
+                .withLayer(project.getArtifacts().stream().map(a -> a.getFile().toPath())
+                        .filter(p -> p.toString().endsWith(".jar")).sorted().toList(),
+                        signingKey == null ? null : signingKey.toPath());
         try {
             BuildResult result = new BuildPipeline(new Reporter(System.out)).build(loaded, options);
             getLog().info("template bundle in " + result.outputDir() + " (" + result.files().size() + " files, "

@@ -25,6 +25,11 @@ public final class ContentDigest {
     }
 
     public static String of(Path layerDir) {
+        return of(layerDir, rel -> true);
+    }
+
+    /** The digest of only the entries whose path (relative to the layer root) passes the filter. */
+    public static String of(Path layerDir, java.util.function.Predicate<String> include) {
         MessageDigest sha = sha256();
         List<Path> entries;
         try (Stream<Path> walk = Files.walk(layerDir)) {
@@ -35,7 +40,7 @@ public final class ContentDigest {
         byte[] buf = new byte[1 << 16];
         for (Path p : entries) {
             String rel = layerDir.relativize(p).toString();
-            if (rel.equals(LayerManifest.FILE) || rel.equals(LayerManifest.SIGNATURE_FILE)) {
+            if (rel.equals(LayerManifest.FILE) || rel.equals(LayerManifest.SIGNATURE_FILE) || !include.test(rel)) {
                 continue;
             }
             try {

@@ -49,34 +49,91 @@ public final class LayerStore {
     private final Path dir;
     private final List<PublicKey> trustedKeys;
     private final StepHook hook;
+    private final String rootVersion;
 
     public LayerStore(Path routerDir, List<PublicKey> trustedKeys, StepHook hook) {
-        this.dir = routerDir;
-        this.trustedKeys = List.copyOf(trustedKeys);
-        this.hook = hook;
+        this(routerDir, trustedKeys, hook, null);
     }
 
     /**
-     * Verifies a layer folder (signature by a trusted key, content digest) and installs it as
-     * {@code <version>/}; nothing is activated. A bad layer is refused and nothing changes.
+     * @param rootVersion the running root image's version; a layer whose min-root-version is newer
+     *                    is refused. Null skips the check (building or testing off the VM).
      */
-    public LayerManifest install(Path layerDir) {
+    public LayerStore(Path routerDir, List<PublicKey> trustedKeys, StepHook hook, String rootVersion) {
+        this.dir = routerDir;
+        this.trustedKeys = List.copyOf(trustedKeys);
+        this.hook = hook;
+        this.rootVersion = rootVersion;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /**
+     * Verifies a layer (signature by a trusted key, content digest, root image version) and
+     * installs it as {@code <version>/}; nothing is activated. The source is a layer image file
+     * ({@link LayerImage}) or a layer folder. It is staged under a hidden name and renamed into
+     * place only when complete and verified, so a bad layer, a full disk or a crash leaves no
+     * half-installed version and changes nothing else.
+     */
+    public LayerManifest install(Path source) {
         return locked(() -> {
-            LayerManifest manifest = verify(layerDir);
-            Path target = dir.resolve(manifest.version());
-            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-                throw new LayerException("layer " + manifest.version() + " is already installed");
-            }
-            Path staging = dir.resolve(STAGING_PREFIX + manifest.version() + "-" + ProcessHandle.current().pid());
+            Path staging = dir.resolve(STAGING_PREFIX + "install-" + ProcessHandle.current().pid());
             Deletion.deleteTree(staging);
-            copyTree(layerDir, staging);
-            hook.reached("install:copied");
-            fsyncTree(staging);
-            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-            fsync(dir);
-            hook.reached("install:renamed");
-            return manifest;
+            try {
+                LayerManifest manifest;
+                if (LayerImage.isImage(source)) {
+                    LayerImage.extract(source, staging);
+                    hook.reached("install:copied");
+                    manifest = verify(staging);
+                } else if (Files.isDirectory(source)) {
+                    manifest = verify(source);
+                    copyTree(source, staging);
+                    hook.reached("install:copied");
+                } else {
+                    throw new LayerException("not a layer: " + source + " is neither a layer image (squashfs) nor a "
+                            + "layer folder");
+                }
+                requireRunsOnThisRoot(manifest);
+                Path target = dir.resolve(manifest.version());
+                if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                    throw new LayerException("layer " + manifest.version() + " is already installed");
+                }
+                fsyncTree(staging);
+                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+                fsync(dir);
+                hook.reached("install:renamed");
+                return manifest;
+            } catch (IOException e) {
+                Deletion.deleteTree(staging);
+                if (String.valueOf(e.getMessage()).contains("No space left")) {
+                    throw new LayerException("not enough space in " + dir + " to stage the layer from " + source
+                            + "; nothing was changed (free space, or remove old layers with `strata layer gc`)", e);
+                }
+                throw e;
+            } catch (RuntimeException e) {
+                Deletion.deleteTree(staging);
+                throw e;
+            }
         });
+    }
+
+    private void requireRunsOnThisRoot(LayerManifest manifest) {
+        if (rootVersion != null && Versions.compare(manifest.minRootVersion(), rootVersion) > 0) {
+            throw new LayerException("layer " + manifest.version() + " needs root image " + manifest.minRootVersion()
+                    + " or newer; this system VM runs root image " + rootVersion + " (upgrade the template instead)");
+        }
+    }
+
+    /** The manifest of an installed version. */
+    public LayerManifest manifest(String version) {
+        requireInstalled(version);
+        try {
+            return LayerManifest.parse(Files.readAllBytes(dir.resolve(version).resolve(LayerManifest.FILE)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Checks a layer without installing it: trusted signature, and content matching the manifest. */

@@ -179,14 +179,7 @@ class LayerStoreTest {
 
     /** A signed layer folder with one file, bin/agent. */
     private Path layer(String version, String agent, KeyPair signer) throws Exception {
-        Path dir = Files.createDirectories(tmp.resolve("src-" + version + "-" + System.nanoTime()));
-        Files.createDirectories(dir.resolve("bin"));
-        Files.writeString(dir.resolve("bin/agent"), agent);
-        LayerManifest m = new LayerManifest("router", version, Instant.parse("2026-01-01T00:00:00Z"),
-                ContentDigest.of(dir), "0".repeat(64), "4.22.0", "bin/agent", "bin/agent --health", 60);
-        Files.write(dir.resolve(LayerManifest.FILE), m.toBytes());
-        Files.write(dir.resolve(LayerManifest.SIGNATURE_FILE), LayerSignatures.sign(m, signer.getPrivate()));
-        return dir;
+        return TestLayers.folder(tmp, version, agent, signer, "4.22.0", java.util.Map.of());
     }
 
     private static final class Crash extends RuntimeException {
@@ -210,10 +203,6 @@ class LayerStoreTest {
     }
 
     private static KeyPair ed25519() {
-        try {
-            return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return TestLayers.ed25519();
     }
 }

@@ -226,20 +226,31 @@ public final class NftRenderer {
                     .mapsTo(Net.text(Net.ip(s.privateIp()).orElseThrow())));
         }
         String key = "ip daddr . meta l4proto . th dport";
-        sets.add(new NftSet("pf_xlat_4", "map", "type ipv4_addr . inet_proto . inet_service : ipv4_addr . inet_service; flags interval",
-                xlat.stream().map(SetElement::text).toList()));
-        sets.add(new NftSet("pf_keep_4", "map", "type ipv4_addr . inet_proto . inet_service : ipv4_addr; flags interval",
-                keep.stream().map(SetElement::text).toList()));
-        sets.add(new NftSet("static_in_4", "map", "type ipv4_addr : ipv4_addr",
-                staticIn.stream().map(SetElement::text).toList()));
+        mapWithKeys("pf_xlat_4", "ipv4_addr . inet_proto . inet_service", "ipv4_addr . inet_service", true, xlat);
+        mapWithKeys("pf_keep_4", "ipv4_addr . inet_proto . inet_service", "ipv4_addr", true, keep);
+        mapWithKeys("static_in_4", "ipv4_addr", "ipv4_addr", false, staticIn);
         StringBuilder c = chain("pre_nat", "type nat hook prerouting priority dstnat; policy accept;");
-        c.append("    meta l4proto { tcp, udp } ").append(key).append(" @pf_xlat_4 counter name \"port_forward\" dnat ip to ")
+        c.append("    meta l4proto { tcp, udp } ").append(key).append(" @pf_xlat_4_keys counter name \"port_forward\" dnat ip to ")
                 .append(key).append(" map @pf_xlat_4\n");
         // A range keeps its ports: only the address changes.
-        c.append("    meta l4proto { tcp, udp } ").append(key).append(" @pf_keep_4 counter name \"port_forward\" dnat ip to ")
+        c.append("    meta l4proto { tcp, udp } ").append(key).append(" @pf_keep_4_keys counter name \"port_forward\" dnat ip to ")
                 .append(key).append(" map @pf_keep_4\n");
-        c.append("    ip daddr @static_in_4 counter name \"static_nat_in\" dnat ip to ip daddr map @static_in_4\n");
+        c.append("    ip daddr @static_in_4_keys counter name \"static_nat_in\" dnat ip to ip daddr map @static_in_4\n");
         return end(c);
+    }
+
+    /**
+     * A map plus a set of its keys ({@code NAME_keys}). Rules match on the set and translate through
+     * the map: Linux 6.1 (Debian 12, the system VM's kernel) refuses a map used as a set in a lookup
+     * ("Could not process rule: Invalid argument"); newer kernels accept it, so tests on a newer
+     * build host would not notice. Found by booting the template (docs/agent.md).
+     */
+    private void mapWithKeys(String name, String keyType, String valueType, boolean interval, List<SetElement> elements) {
+        String flags = interval ? "; flags interval" : "";
+        sets.add(new NftSet(name, "map", "type " + keyType + " : " + valueType + flags,
+                elements.stream().map(SetElement::text).toList()));
+        sets.add(new NftSet(name + "_keys", "set", "type " + keyType + flags,
+                elements.stream().map(e -> e.keyOnly().text()).toList()));
     }
 
     // ---- SNAT ----
@@ -250,9 +261,9 @@ public final class NftRenderer {
             out.add(SetElement.of(new Exact(Net.text(Net.ip(s.privateIp()).orElseThrow())))
                     .mapsTo(Net.text(Net.ip(s.publicIp()).orElseThrow())));
         }
-        sets.add(new NftSet("static_out_4", "map", "type ipv4_addr : ipv4_addr", out.stream().map(SetElement::text).toList()));
+        mapWithKeys("static_out_4", "ipv4_addr", "ipv4_addr", false, out);
         StringBuilder c = chain("post_nat", "type nat hook postrouting priority srcnat; policy accept;");
-        c.append("    oifname @public_ifs ip saddr @static_out_4 counter name \"static_nat_out\" snat ip to ip saddr map @static_out_4\n");
+        c.append("    oifname @public_ifs ip saddr @static_out_4_keys counter name \"static_nat_out\" snat ip to ip saddr map @static_out_4\n");
         for (SourceNat s : config.sourceNats()) {
             c.append("    oifname ").append(quote(s.outInterface())).append(" ip saddr ")
                     .append(Net.cidr(s.network()).orElseThrow().network()).append(" counter name \"source_nat\" snat ip to ")

@@ -56,6 +56,11 @@ final class SetElement {
         return List.of(fields);
     }
 
+    /** The element's key alone: the member of the set that mirrors a map (see NftRenderer#mapWithKeys). */
+    SetElement keyOnly() {
+        return new SetElement(fields, null);
+    }
+
     boolean overlaps(SetElement o) {
         for (int i = 0; i < fields.length; i++) {
             if (!fields[i].overlaps(o.fields[i])) {

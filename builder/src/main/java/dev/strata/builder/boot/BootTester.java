@@ -155,7 +155,7 @@ public final class BootTester {
     }
 
     /** qemu reports a KVM failure and then sits paused; this spots it in qemu's own output. */
-    private static String kvmFailure(Path qemuLog) throws IOException {
+    static String kvmFailure(Path qemuLog) throws IOException {
         String out = Files.readString(qemuLog);
         for (String marker : List.of("KVM internal error", "kvm run failed", "failed to set MSR")) {
             if (out.contains(marker)) {

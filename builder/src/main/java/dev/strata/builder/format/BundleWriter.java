@@ -39,6 +39,9 @@ public final class BundleWriter {
             List<MetadataEntry> entries = new ArrayList<>();
             String arch = profile.distribution().cloudstackArch();
             for (BuildResult.OutputFile f : files) {
+                if (f.isLayer()) {
+                    continue; // a layer is Strata's, not a template: in the checksums and strata-bundle.json only
+                }
                 Hypervisor h = Hypervisor.fromId(f.hypervisor());
                 String sha512 = digests.stream().filter(d -> d.fileName().equals(f.name())).findFirst()
                         .orElseThrow().sha512();
@@ -75,7 +78,8 @@ public final class BundleWriter {
         json.put("sourceDateEpoch", epoch);
         json.put("rootImage", Map.of("filesystem", profile.rootImage().filesystem().id(),
                 "compression", profile.rootImage().compression(), "bytes", rootBytes, "sha256", rootSha256));
-        json.put("files", files);
+        json.put("files", files.stream().filter(f -> !f.isLayer()).toList());
+        json.put("layers", files.stream().filter(BuildResult.OutputFile::isLayer).toList());
         json.put("packages", packages.stream().map(p -> Map.of("name", p.name(), "version", p.version(),
                 "architecture", p.architecture())).toList());
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)

@@ -14,13 +14,27 @@ import java.util.Set;
  * @param useStageCache   reuse cached stage results whose inputs are unchanged
  * @param downloadRepository URL prefix written as each file's downloadurl in metadata.ini
  * @param keepWork        keep the work folder (slimmed root tree, partition images) after a build
+ * @param layerJars       jars for the layer's {@code lib/}: the agent and the CLI with their dependencies
+ * @param signingKey      private Ed25519 key that signs the layer; null: the cache folder's build key
  */
 public record BuildOptions(Path outputDir, Path cacheDir, String mirror, long sourceDateEpoch,
                            Set<String> onlyHypervisors, boolean useStageCache, String downloadRepository,
-                           boolean keepWork) {
+                           boolean keepWork, java.util.List<Path> layerJars, Path signingKey) {
 
     public BuildOptions {
         onlyHypervisors = Set.copyOf(onlyHypervisors);
+        layerJars = java.util.List.copyOf(layerJars);
+    }
+
+    public BuildOptions(Path outputDir, Path cacheDir, String mirror, long sourceDateEpoch, Set<String> onlyHypervisors,
+                        boolean useStageCache, String downloadRepository, boolean keepWork) {
+        this(outputDir, cacheDir, mirror, sourceDateEpoch, onlyHypervisors, useStageCache, downloadRepository, keepWork,
+                java.util.List.of(), null);
+    }
+
+    public BuildOptions withLayer(java.util.List<Path> jars, Path key) {
+        return new BuildOptions(outputDir, cacheDir, mirror, sourceDateEpoch, onlyHypervisors, useStageCache,
+                downloadRepository, keepWork, jars, key);
     }
 
     /** SOURCE_DATE_EPOCH from the environment, else a fixed default so builds are reproducible by default. */

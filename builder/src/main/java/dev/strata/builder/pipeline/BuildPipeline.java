@@ -10,6 +10,9 @@ import dev.strata.builder.image.DiskLayout;
 import dev.strata.builder.image.InitramfsBuilder;
 import dev.strata.builder.image.InitramfsModules;
 import dev.strata.builder.image.RootImageBuilder;
+import dev.strata.builder.layer.LayerBuilder;
+import dev.strata.builder.layer.SigningKey;
+import dev.strata.builder.profile.FileEntry;
 import dev.strata.builder.profile.Hypervisor;
 import dev.strata.builder.profile.Output;
 import dev.strata.builder.profile.Profile;
@@ -39,7 +42,7 @@ import java.util.UUID;
  */
 public final class BuildPipeline {
 
-    public static final List<String> STAGES = List.of("rootfs", "root-image", "data-partition", "boot-partition",
+    public static final List<String> STAGES = List.of("rootfs", "layer", "root-image", "data-partition", "boot-partition",
             "disk", "formats");
 
     private final Reporter reporter;
@@ -105,9 +108,15 @@ public final class BuildPipeline {
         String seed = new Digest().add("rootfs", RootfsBootstrap.inputDigest(profile, mirrors, epoch))
                 .add("profile", profile.name()).add("version", profile.version()).add("epoch", epoch).hex();
 
+        SigningKey key = SigningKey.resolve(options.signingKey(), cacheDir, reporter::info);
+        LayerBuilder.Result layer = buildLayer(profile, options, key, cacheDir, workDir, runner, stage);
+        // The root image trusts the key that signed its layer (and, through /etc's overlay, any an operator adds).
+        Profile rootProfile = profile.withRootFiles(List.of(new FileEntry(key.publicFile(),
+                "/etc/strata/trusted-keys/" + key.publicFile().getFileName(), 0644)));
+
         RootArtifacts root = HostTools.isRoot()
-                ? privilegedRoot(profile, options, cacheDir, workDir, runner, stage, mirrors, seed)
-                : unprivilegedRoot(profile, cacheDir, workDir, runner, stage, mirrors, seed, epoch);
+                ? privilegedRoot(rootProfile, options, cacheDir, workDir, runner, stage, mirrors, seed)
+                : unprivilegedRoot(rootProfile, cacheDir, workDir, runner, stage, mirrors, seed, epoch);
         long rootSize = size(root.rootImage());
         if (rootSize > profile.size().rootImageMax()) {
             throw new BuildFailure("root-image", "the root image is " + Reporter.humanBytes(rootSize)
@@ -115,9 +124,12 @@ public final class BuildPipeline {
         }
 
         Path dataImage = stage.run("data-partition", "formatting the data partition (ext4, "
-                + Reporter.humanBytes(profile.size().dataSize()) + ", grows on first boot)", () -> {
+                + Reporter.humanBytes(profile.size().dataSize()) + ", grows on first boot) with layer "
+                + layer.manifest().version() + " installed", () -> {
+            Path content = DataPartitionContent.withLayer(layer, profile.size().dataSize(), workDir.resolve("data-root"));
             Path img = new DataPartitionBuilder(runner).build(profile.size().dataSize(), uuid(seed, "data-fs"),
-                    uuid(seed, "data-hash"), epoch, workDir.resolve("data.img"));
+                    uuid(seed, "data-hash"), epoch, content, workDir.resolve("data.img"));
+            BuildFolders.quietlyDelete(content);
             return Stage.Outcome.of(img, size(img));
         });
 
@@ -154,6 +166,9 @@ public final class BuildPipeline {
         }
 
         String rootSha = Digest.sha256(root.rootImage());
+        String layerName = LayerBuilder.fileName(profile.layer());
+        Files.copy(layer.file(), staging.resolve(layerName));
+        files.add(new BuildResult.OutputFile(layerName, "layer", layer.bytes(), Digest.sha256(layer.file())));
         stage.run("bundle", "writing metadata.ini, md5sum.txt, sha512sum.txt, strata-bundle.json", () -> {
             new BundleWriter().write(profile, staging, files, rootSha, rootSize, root.packages(), epoch,
                     options.downloadRepository());
@@ -161,6 +176,19 @@ public final class BuildPipeline {
         });
         return new BuildResult(profile.name(), profile.version(), staging, files, rootSha, rootSize,
                 root.slimmed(), (System.nanoTime() - started) / 1_000_000, reporter.stages());
+    }
+
+    private LayerBuilder.Result buildLayer(Profile profile, BuildOptions options, SigningKey key, Path cacheDir,
+                                           Path workDir, CommandRunner runner, Stage stage) {
+        return stage.run("layer", "building layer " + profile.layer().name() + " " + profile.layer().version() + " ("
+                + (profile.layer().javaModules().isEmpty() ? "no Java runtime" : "jlink runtime")
+                + ", " + options.layerJars().size() + " jars)", () -> {
+            LayerBuilder.Result r = new LayerBuilder(runner).build(new LayerBuilder.Inputs(profile.layer(),
+                    options.layerJars(), key.privateKey(), key.publicKey(), options.sourceDateEpoch()), cacheDir, workDir);
+            reporter.info("layer " + r.manifest().version() + ": " + Reporter.humanBytes(r.bytes()) + " compressed, "
+                    + Reporter.humanBytes(r.treeBytes()) + " installed, content sha256 " + r.manifest().contentSha256());
+            return new Stage.Outcome<>(r, r.bytes(), r.cached(), Map.of("installedBytes", r.treeBytes()));
+        });
     }
 
     /** As root: mmdebstrap root mode with the tree cached by its inputs, then the stages on a copy. */

@@ -13,6 +13,12 @@ public record BuildResult(String profile, String version, Path outputDir, List<O
                           long totalMillis, List<Reporter.StageReport> stages) {
 
     public record OutputFile(String name, String hypervisor, long bytes, String sha256) {
+        /** The bundle's /router layer file (its "hypervisor" is {@code layer}): not a template. */
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public boolean isLayer() {
+            return hypervisor.equals("layer");
+        }
+
     }
 
     public BuildResult {

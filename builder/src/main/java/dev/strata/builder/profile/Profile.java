@@ -47,4 +47,17 @@ public record Profile(
         files = List.copyOf(files);
         outputs = List.copyOf(outputs);
     }
+
+    /** The same profile with more files in the root image (build-made ones: trusted keys). */
+    public Profile withRootFiles(List<FileEntry> extra) {
+        List<FileEntry> all = new java.util.ArrayList<>(files);
+        all.addAll(extra);
+        return new Profile(schema, name, description, version, distribution, packages, kernel, all, services, slim, size,
+                rootImage, outputs, layer, source);
+    }
+
+    public Profile withLayer(Layer newLayer) {
+        return new Profile(schema, name, description, version, distribution, packages, kernel, files, services, slim,
+                size, rootImage, outputs, newLayer, source);
+    }
 }

@@ -58,7 +58,7 @@ final class ProfileBuilder {
                 size(profile.section("size")),
                 rootImage(profile.section("root-image")),
                 outputs(profile),
-                layer(profile.section("layer")),
+                layer(profile.section("layer"), version),
                 source);
     }
 
@@ -188,10 +188,61 @@ final class ProfileBuilder {
         return outputs;
     }
 
-    private static Layer layer(MappingReader l) {
+    private static final Pattern LAYER_VERSION = Pattern.compile("[0-9A-Za-z][0-9A-Za-z._+-]{0,63}");
+    private static final Pattern JAVA_MODULE = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*");
+    private static final Pattern LAYER_PATH = Pattern.compile("[A-Za-z0-9._+-][A-Za-z0-9._+/-]{0,250}");
+    private static final Pattern LAYER_COMMAND = Pattern.compile("[A-Za-z0-9._+/-]+( [A-Za-z0-9._+=/:-]+)*");
+
+    private static Layer layer(MappingReader l, String profileVersion) {
         Scalar name = l.optional("name");
-        return new Layer(name == null ? "router" : matching(name, NAME, "layer name", "lower-case letters, digits and '-'"),
+        Scalar version = l.optional("version");
+        Scalar minRoot = l.optional("min-root-version");
+        Scalar timeout = l.optional("health-timeout");
+        Map<String, List<String>> services = new LinkedHashMap<>();
+        for (Map.Entry<String, Entry> e : l.section("services").entries().entrySet()) {
+            if (!e.getKey().matches("[A-Za-z0-9@._-]{1,200}\\.service")) {
+                throw new ProfileException(e.getValue().keyLocation(), "invalid unit name '" + e.getKey()
+                        + "' in layer.services; expected a systemd service name such as strata-agent.service");
+            }
+            List<Scalar> paths = new ArrayList<>();
+            ((Sequence) e.getValue().value()).items().forEach(item -> paths.add((Scalar) item));
+            services.put(e.getKey(), all(paths, p -> layerPath(p, "layer.services path")));
+        }
+        int timeoutSeconds = 120;
+        if (timeout != null) {
+            try {
+                timeoutSeconds = Integer.parseInt(timeout.text().trim());
+            } catch (NumberFormatException e) {
+                timeoutSeconds = -1;
+            }
+            if (timeoutSeconds < 1 || timeoutSeconds > 3600) {
+                throw new ProfileException(timeout.location(), "invalid layer.health-timeout '" + timeout.text()
+                        + "'; expected seconds, 1 to 3600");
+            }
+        }
+        return new Layer(
+                name == null ? "router" : matching(name, NAME, "layer name", "lower-case letters, digits and '-'"),
+                version == null ? profileVersion : matching(version, LAYER_VERSION, "layer version",
+                        "1-64 of [0-9A-Za-z._+-]"),
+                minRoot == null ? profileVersion : matching(minRoot, LAYER_VERSION, "layer min-root-version",
+                        "a version such as 4.22.0"),
+                all(l.scalars("java-modules"), m -> matching(m, JAVA_MODULE, "Java module name", "e.g. java.base")),
+                l.optional("entry-point") == null ? "" : command(l.required("entry-point"), "layer entry-point"),
+                l.optional("health-check") == null ? "" : command(l.required("health-check"), "layer health-check"),
+                timeoutSeconds,
+                services,
                 FileEntryReader.read(l, "files", false));
+    }
+
+    private static String layerPath(Scalar p, String what) {
+        return checked(p, t -> LAYER_PATH.matcher(t).matches() && !java.util.Arrays.asList(t.split("/")).contains(".."),
+                what, "a path relative to the layer root, without '..'");
+    }
+
+    private static String command(Scalar c, String what) {
+        return checked(c, t -> LAYER_COMMAND.matcher(t).matches() && !t.startsWith("/")
+                        && !java.util.Arrays.asList(t.split("[ /]")).contains(".."),
+                what, "a program relative to the layer root and plain arguments (letters, digits, ._+=/:-)");
     }
 
     /** A list that is present must not be empty (an empty one would build nothing useful). */

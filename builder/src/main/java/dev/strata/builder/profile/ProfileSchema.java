@@ -99,6 +99,13 @@ final class ProfileSchema {
                     "compression", VALUE), ListMerge.REPLACE, null),
             "layer", fields(
                     "name", VALUE,
+                    "version", VALUE,
+                    "min-root-version", VALUE,
+                    "java-modules", CONCAT_VALUES,
+                    "entry-point", VALUE,
+                    "health-check", VALUE,
+                    "health-timeout", VALUE,
+                    "services", new MapOf(new ListOf(VALUE, ListMerge.REPLACE, null)),
                     "files", FILES));
 
     private ProfileSchema() {

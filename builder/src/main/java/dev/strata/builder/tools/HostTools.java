@@ -31,11 +31,16 @@ public final class HostTools {
                         "verifies the Debian archive")));
         m.put("rootfs-unprivileged", List.of(
                 new HostTool("newuidmap", "uidmap", "maps subordinate ids for mmdebstrap's unshare mode (builds without root)")));
+        m.put("layer", List.of(
+                new HostTool("jlink", "openjdk-17-jdk-headless", "makes the layer's small Java runtime"),
+                new HostTool("mksquashfs", "squashfs-tools", "packs the layer into one compressed image"),
+                new HostTool("unsquashfs", "squashfs-tools", "unpacks the layer onto the data partition")));
         m.put("root-image", List.of(
                 new HostTool("mksquashfs", "squashfs-tools", "builds a squashfs root image"),
                 new HostTool("mkfs.erofs", "erofs-utils", "builds an erofs root image")));
         m.put("data-partition", List.of(
-                new HostTool("mkfs.ext4", "e2fsprogs", "formats the data partition inside a file")));
+                new HostTool("mkfs.ext4", "e2fsprogs", "formats the data partition inside a file"),
+                new HostTool("debugfs", "e2fsprogs", "fixes inode times on the data partition (reproducible bytes)")));
         m.put("boot-partition", List.of(
                 new HostTool("mkfs.fat", "dosfstools", "formats the EFI system partition inside a file"),
                 new HostTool("mcopy", "mtools", "copies files into the FAT image without mounting it"),

@@ -66,7 +66,7 @@ class ProfileLoaderTest {
         assertThat(profile.outputs().get(2)).isEqualTo(new Output(Hypervisor.VMWARE, DiskFormat.OVA, Compression.NONE));
         assertThat(profile.size().diskSize()).isEqualTo(2147483648L);
         assertThat(profile.size().rootImageMax()).isEqualTo(200 * MIB);
-        assertThat(profile.size().dataSize()).isEqualTo(64 * MIB);
+        assertThat(profile.size().dataSize()).isEqualTo(160 * MIB);
         assertThat(profile.rootImage()).isEqualTo(new RootImage(RootFilesystem.SQUASHFS, "zstd"));
         assertThat(profile.services().enable()).contains("ssh.service", "strata-grow-data.service");
         assertThat(profile.services().disable()).contains("apt-daily.timer");
@@ -80,7 +80,14 @@ class ProfileLoaderTest {
         assertThat(profile.files()).filteredOn(f -> f.target().equals("/etc/hostname"))
                 .singleElement().extracting(FileEntry::mode).isEqualTo(0644);
         assertThat(profile.layer().name()).isEqualTo("router");
-        assertThat(profile.layer().files()).extracting(FileEntry::target).containsExactly("VERSION");
+        assertThat(profile.layer().files()).extracting(FileEntry::target)
+                .containsExactly("VERSION", "bin/strata-agent", "bin/strata-health", "bin/strata");
+        assertThat(profile.layer().version()).isEqualTo("4.22.0");
+        assertThat(profile.layer().minRootVersion()).isEqualTo("4.22.0");
+        assertThat(profile.layer().javaModules()).startsWith("java.base");
+        assertThat(profile.layer().entryPoint()).isEqualTo("bin/strata-agent");
+        assertThat(profile.layer().healthCheck()).isEqualTo("bin/strata-health");
+        assertThat(profile.layer().services()).containsKey("strata-agent.service");
         assertThat(concat(profile.files(), profile.layer().files())).allSatisfy(f -> {
             assertThat(f.source()).isAbsolute();
             assertThat(f.source()).isRegularFile();
@@ -104,7 +111,8 @@ class ProfileLoaderTest {
         assertThat(profile.slim()).isEqualTo(new Slimming(Map.of(), List.of()));
         assertThat(profile.size()).isEqualTo(new SizeBudget(512 * MIB, 2048 * MIB, 64 * MIB));
         assertThat(profile.rootImage()).isEqualTo(new RootImage(RootFilesystem.SQUASHFS, "zstd"));
-        assertThat(profile.layer()).isEqualTo(new Layer("router", List.of()));
+        assertThat(profile.layer()).isEqualTo(new Layer("router", profile.version(), profile.version(), List.of(), "", "",
+                120, Map.of(), List.of()));
         assertThat(profile.outputs()).containsExactly(new Output(Hypervisor.KVM, DiskFormat.QCOW2, Compression.BZIP2));
     }
 

@@ -1,0 +1,89 @@
+package dev.strata.cli;
+
+import dev.strata.builder.layer.LayerBuilder;
+import dev.strata.builder.layer.RuntimeJars;
+import dev.strata.builder.layer.SigningKey;
+import dev.strata.builder.pipeline.BuildFailure;
+import dev.strata.builder.pipeline.BuildOptions;
+import dev.strata.builder.pipeline.Reporter;
+import dev.strata.builder.profile.Layer;
+import dev.strata.builder.profile.Profile;
+import dev.strata.builder.profile.ProfileException;
+import dev.strata.builder.profile.ProfileLoader;
+import dev.strata.builder.tools.CommandRunner;
+import dev.strata.builder.tools.HostTools;
+import dev.strata.builder.tools.MissingToolsException;
+import dev.strata.layout.Deletion;
+import dev.strata.layout.LayerException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code strata layer build}: only the layer of a profile (the template build makes it too). */
+@Command(name = "build", usageHelpWidth = 100, mixinStandardHelpOptions = true,
+        description = {"Build the /router layer of a profile: a jlink runtime, this CLI's jars (with the agent),",
+            "the profile's layer files; signed; one squashfs file NAME-VERSION.layer. Cached by the digest of",
+            "every input: an unchanged layer is not rebuilt, and the same inputs give the same bytes.", "",
+            "Example (a second version of the default layer, for a live upgrade):",
+            "  strata layer build --version 4.22.0.1 --output dist/"})
+final class LayerBuildCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "PROFILE", defaultValue = "debian",
+            description = "Profile file or name (default: ${DEFAULT-VALUE}).")
+    String profile;
+
+    @Option(names = {"-o", "--output"}, defaultValue = "dist", paramLabel = "DIR",
+            description = "Folder for the layer file (default: ${DEFAULT-VALUE}).")
+    Path output;
+
+    @Option(names = "--version", paramLabel = "VERSION", description = "Layer version (default: the profile's layer.version).")
+    String version;
+
+    @Option(names = "--signing-key", paramLabel = "FILE",
+            description = "Private Ed25519 key (NAME.key with NAME.pub beside it). Default: the cache folder's build key.")
+    Path signingKey;
+
+    @Option(names = "--cache", paramLabel = "DIR", description = "Cache folder (default: ~/.cache/strata).")
+    Path cacheDir;
+
+    @Override
+    public Integer call() {
+        try {
+            Profile loaded = new ProfileLoader().load(ProfileLocator.locate(profile));
+            Layer layer = version == null ? loaded.layer() : loaded.layer().withVersion(version);
+            Path cache = cacheDir != null ? cacheDir : BuildOptions.defaultCacheDir();
+            Reporter reporter = new Reporter(System.err);
+            Path work = cache.resolve("work").resolve("layer-" + ProcessHandle.current().pid());
+            Files.createDirectories(work);
+            try {
+                CommandRunner runner = new CommandRunner(work.resolve("build.log"));
+                HostTools.ensure(List.of("layer"), runner, reporter::info);
+                SigningKey key = SigningKey.resolve(signingKey, cache, reporter::info);
+                LayerBuilder.Result r = new LayerBuilder(runner).build(new LayerBuilder.Inputs(layer,
+                        RuntimeJars.ofThisProcess(), key.privateKey(), key.publicKey(), BuildOptions.defaultEpoch()),
+                        cache, work);
+                Files.createDirectories(output);
+                Path out = output.resolve(r.file().getFileName());
+                Files.copy(r.file(), out, StandardCopyOption.REPLACE_EXISTING);
+                System.out.printf("%s  %s compressed, %s installed%s%n  content sha256 %s%n  signed by %s%n", out,
+                        Reporter.humanBytes(r.bytes()), Reporter.humanBytes(r.treeBytes()), r.cached() ? " (cached)" : "",
+                        r.manifest().contentSha256(), key.publicFile());
+                return 0;
+            } finally {
+                Deletion.deleteTree(work);
+            }
+        } catch (ProfileException | BuildFailure | MissingToolsException | LayerException | IllegalArgumentException e) {
+            System.err.println("strata layer build: " + e.getMessage());
+            return e instanceof MissingToolsException ? 3 : 2;
+        } catch (IOException e) {
+            System.err.println("strata layer build: " + e.getMessage());
+            return 2;
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package dev.strata.seeder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.strata.seeder.store.TemplateProperties;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Seeding a fresh cloud from a bundle: files and rows as the management server would leave them. */
+@ExtendWith(MariaDbServer.class)
+class SeederTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void seedsEveryZoneStoreAndHypervisorInUse() throws Exception {
+        SeedEnv env = SeedEnv.create(tmp, "4.22.0.0");
+        SeedResult r = env.seed();
+        assertThat(r.status()).isEqualTo("seeded");
+
+        // zone-a (store 1): KVM x86_64 + VMware; zone-b (store 2): XenServer + KVM aarch64.
+        List<Map<String, Object>> templates = env.rows("SELECT * FROM vm_template WHERE name LIKE '%4.22.0%' ORDER BY id");
+        assertThat(templates).extracting(t -> t.get("name")).containsExactlyInAnyOrder(
+                "systemvm-kvm-4.22.0-x86_64", "systemvm-vmware-4.22.0", "systemvm-xenserver-4.22.0",
+                "systemvm-kvm-4.22.0-aarch64");
+        for (Map<String, Object> t : templates) {
+            long id = ((Number) t.get("id")).longValue();
+            assertThat(t.get("unique_name")).isEqualTo("routing-" + id);
+            assertThat(t).containsEntry("type", "SYSTEM").containsEntry("state", "Active")
+                    .containsEntry("account_id", 1L).containsEntry("cross_zones", 1L).containsEntry("hvm", 1L)
+                    .containsEntry("bits", 64L).containsEntry("public", 0L).containsEntry("featured", 0L)
+                    .containsEntry("enable_password", 0L).containsEntry("deploy_as_is", false)
+                    .containsEntry("display_text", t.get("name"));
+            assertThat((String) t.get("checksum")).matches("\\{SHA-512}[0-9a-f]{128}");
+            assertThat((String) t.get("url")).startsWith("https://download.test/systemvm/4.22.0/");
+            // cross-zone: a template_zone_ref row in every zone
+            assertThat(env.count("SELECT COUNT(*) FROM template_zone_ref WHERE template_id = ?", id)).isEqualTo(4);
+        }
+        Map<String, Object> kvm = one(templates, "systemvm-kvm-4.22.0-x86_64");
+        assertThat(kvm).containsEntry("format", "QCOW2").containsEntry("hypervisor_type", "KVM")
+                .containsEntry("arch", "x86_64").containsEntry("guest_os_id", 363L)
+                .containsEntry("size", TestBundle.QCOW2_VIRTUAL_SIZE);
+        assertThat(one(templates, "systemvm-kvm-4.22.0-aarch64")).containsEntry("arch", "aarch64");
+        assertThat(one(templates, "systemvm-vmware-4.22.0")).containsEntry("format", "OVA").containsEntry("guest_os_id", 99L);
+        assertThat(one(templates, "systemvm-xenserver-4.22.0")).containsEntry("format", "VHD")
+                .containsEntry("hypervisor_type", "XenServer");
+
+        // template_store_ref: one Ready row per (store, template); files at install_path
+        List<Map<String, Object>> refs = env.rows("SELECT * FROM template_store_ref ORDER BY store_id, template_id");
+        assertThat(refs).hasSize(4);
+        for (Map<String, Object> ref : refs) {
+            assertThat(ref).containsEntry("store_role", "Image").containsEntry("state", "Ready")
+                    .containsEntry("download_state", "DOWNLOADED").containsEntry("download_pct", 100L);
+            long storeId = ((Number) ref.get("store_id")).longValue();
+            long id = ((Number) ref.get("template_id")).longValue();
+            String installPath = (String) ref.get("install_path");
+            assertThat(installPath).matches("/template/tmpl/1/" + id + "/[0-9a-f-]{36}\\.(qcow2|ova|vhd)");
+            Path root = storeId == 1 ? env.storeA : env.storeB;
+            Path file = root.resolve(installPath.substring(1));
+            assertThat(file).isRegularFile();
+            Path props = file.resolveSibling("template.properties");
+            String text = Files.readString(props);
+            long[] sizes = TemplateProperties.sizes(text);
+            assertThat(((Number) ref.get("physical_size")).longValue()).isEqualTo(sizes[0]).isEqualTo(Files.size(file));
+            assertThat(((Number) ref.get("size")).longValue()).isEqualTo(sizes[1]);
+            assertThat(text).contains("id=" + id + "\n", "uniquename=routing-" + id + "\n", "public=true\n",
+                    "filename=" + file.getFileName() + "\n");
+        }
+        // KVM: the qcow2 is stored uncompressed, virtual size from its header
+        String kvmPath = (String) env.value("SELECT install_path FROM template_store_ref WHERE template_id = ?", kvm.get("id"));
+        Path kvmFile = env.storeA.resolve(kvmPath.substring(1));
+        String kvmProps = Files.readString(kvmFile.resolveSibling("template.properties"));
+        String ext = "qcow2";
+        assertThat(kvmProps.lines().toList()).containsExactly(
+                "filename=" + kvmFile.getFileName(), "description=SystemVM Template ( kvm )", "hvm=false",
+                "size=" + Files.size(kvmFile), ext + "=true", "id=" + kvm.get("id"), "public=true",
+                ext + ".filename=" + kvmFile.getFileName(), "uniquename=routing-" + kvm.get("id"),
+                ext + ".virtualsize=" + TestBundle.QCOW2_VIRTUAL_SIZE, "virtualsize=" + TestBundle.QCOW2_VIRTUAL_SIZE,
+                ext + ".size=" + Files.size(kvmFile));
+        assertThat(Files.readAllBytes(kvmFile)).startsWith(0x51, 0x46, 0x49, (byte) 0xfb);
+        // VMware: the OVA and its members side by side
+        long vmwareId = ((Number) one(templates, "systemvm-vmware-4.22.0").get("id")).longValue();
+        try (Stream<Path> s = Files.list(env.storeA.resolve("template/tmpl/1/" + vmwareId))) {
+            assertThat(s.map(p -> p.getFileName().toString()).toList()).anyMatch(n -> n.endsWith(".ova"))
+                    .contains("systemvmtemplate-4.22.0-vmware.ovf", "systemvmtemplate-4.22.0-vmware.mf",
+                            "systemvmtemplate-4.22.0-vmware-disk1.vmdk", "template.properties");
+        }
+        // Nothing but template folders: no staging, no journals left.
+        try (Stream<Path> s = Files.list(env.storeA.resolve("template/tmpl/1"))) {
+            assertThat(s.map(p -> p.getFileName().toString()).toList()).allMatch(n -> n.matches("\\d+"));
+        }
+
+        // Settings follow; zone pin removed; system VMs moved; Hyper-V (not in use) refreshed only.
+        assertThat(env.value("SELECT value FROM configuration WHERE name = 'router.template.kvm'"))
+                .isEqualTo("systemvm-kvm-4.22.0-x86_64");
+        assertThat(env.value("SELECT value FROM configuration WHERE name = 'router.template.vmware'"))
+                .isEqualTo("systemvm-vmware-4.22.0");
+        assertThat(env.value("SELECT value FROM configuration WHERE name = 'router.template.xenserver'"))
+                .isEqualTo("systemvm-xenserver-4.22.0");
+        assertThat(env.value("SELECT value FROM configuration WHERE name = 'router.template.hyperv'"))
+                .isEqualTo("SystemVM Template (HyperV)");
+        assertThat(env.value("SELECT value FROM configuration WHERE name = 'minreq.sysvmtemplate.version'"))
+                .isEqualTo("4.22.0");
+        // zone-a got KVM: its pin goes; zone-empty got nothing: its pin stays
+        assertThat(env.rows("SELECT dc_id, name FROM data_center_details"))
+                .containsExactly(Map.of("dc_id", 4L, "name", "router.template.kvm"));
+        assertThat(env.rows("SELECT id, vm_template_id FROM vm_instance ORDER BY id")).containsExactly(
+                Map.of("id", 1L, "vm_template_id", kvm.get("id")), Map.of("id", 2L, "vm_template_id", kvm.get("id")),
+                Map.of("id", 3L, "vm_template_id", 200L));
+        Map<String, Object> hyperv = env.rows("SELECT url, checksum, guest_os_id FROM vm_template WHERE id = 2").get(0);
+        assertThat((String) hyperv.get("url")).endsWith("systemvmtemplate-4.22.0-x86_64-hyperv.vhd.zip");
+        assertThat((String) hyperv.get("checksum")).startsWith("{SHA-512}").hasSize(9 + 128);
+        assertThat(hyperv.get("guest_os_id")).isEqualTo(363L);
+        assertThat(env.count("SELECT COUNT(*) FROM template_store_ref WHERE template_id = 2")).isZero();
+        // S3 zone: the KVM x86_64 template is registered (shared), the SSVM downloads it: no store rows for S3.
+        assertThat(env.count("SELECT COUNT(*) FROM template_store_ref WHERE store_id = 3")).isZero();
+        // Stores in zones without clusters, removed and read-only stores are left alone.
+        assertThat(env.storeEmpty.resolve("template")).doesNotExist();
+    }
+
+    @Test
+    void secondRunChangesNothing() throws Exception {
+        SeedEnv env = SeedEnv.create(tmp, "4.22.0.0");
+        env.seed();
+        String before = env.snapshot();
+        SeedResult again = env.seed();
+        assertThat(again.status()).isEqualTo("up-to-date");
+        assertThat(again.seeded()).isEmpty();
+        assertThat(env.snapshot()).isEqualTo(before);
+    }
+
+    @Test
+    void dryRunPlansAndChangesNothing() throws Exception {
+        SeedEnv env = SeedEnv.create(tmp, "4.22.0.0");
+        String before = env.snapshot();
+        SeedResult r = env.dryRun();
+        assertThat(r.status()).isEqualTo("planned");
+        assertThat(r.plan().copies()).hasSize(4);
+        assertThat(r.plan().settings()).extracting(s -> s.name()).contains("router.template.kvm",
+                "minreq.sysvmtemplate.version");
+        assertThat(r.plan().refreshes()).hasSize(1);
+        assertThat(env.snapshot()).isEqualTo(before);
+        assertThat(env.storeA.resolve("template")).doesNotExist();
+    }
+
+    private static Map<String, Object> one(List<Map<String, Object>> rows, String name) {
+        return rows.stream().filter(r -> name.equals(r.get("name"))).findFirst().orElseThrow();
+    }
+}
