@@ -27,11 +27,6 @@ public final class Nft {
         }
     }
 
-    /** Checks a script against the kernel without loading it ({@code nft -c}). */
-    public Commands.Result check(String script) {
-        return Commands.run(List.of(program, "-c", "-f", "-"), script, TIMEOUT);
-    }
-
     public String listTable() {
         Commands.Result r = Commands.run(List.of(program, "list", "table", Ruleset.FAMILY, Ruleset.TABLE), null, TIMEOUT);
         return r.ok() ? r.stdout() : "";
