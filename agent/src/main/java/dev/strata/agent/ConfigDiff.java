@@ -19,6 +19,9 @@ public record ConfigDiff(Map<String, PartDiff> parts) {
     public static ConfigDiff between(RouterConfig before, RouterConfig after) {
         Map<String, PartDiff> out = new LinkedHashMap<>();
         for (ConfigPart p : ConfigPart.values()) {
+            if (p.get(before) == p.get(after)) {
+                continue; // the same immutable list: unchanged
+            }
             Set<Object> a = new LinkedHashSet<>(p.get(before));
             Set<Object> b = new LinkedHashSet<>(p.get(after));
             List<Object> added = new ArrayList<>();

@@ -23,10 +23,6 @@ public final class Main {
     }
 
     public static void main(String[] args) throws Exception {
-        // Jetty logs through SLF4J; without a provider SLF4J prints a warning. The agent reports through its API.
-        if (System.getProperty("slf4j.provider") == null) {
-            System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
-        }
         AgentOptions o;
         try {
             o = AgentOptions.parse(args);

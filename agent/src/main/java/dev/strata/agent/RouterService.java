@@ -9,12 +9,15 @@ import dev.strata.agent.plane.ApplyException;
 import dev.strata.agent.plane.DataPlane;
 import dev.strata.agent.plane.IpPlane;
 import dev.strata.agent.plane.NftRenderer;
+import dev.strata.agent.plane.RenderCache;
 import dev.strata.agent.plane.Ruleset;
 import dev.strata.agent.store.Generation;
 import dev.strata.agent.store.GenerationStore;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 
@@ -31,12 +34,14 @@ public final class RouterService {
 
     /** A transaction's result; for a dry run, what would be loaded and nothing else. */
     public record Outcome(long generation, boolean changed, boolean dryRun, ConfigDiff diff, String nftScript,
-                          List<String> ipCommands) {
+                          List<String> ipCommands, Map<String, Long> timingsMs) {
     }
 
     private final GenerationStore store;
     private final DataPlane plane;
     private final Clock clock;
+    private final RenderCache renderCache = new RenderCache();
+    private final Validator.ValidParts validParts = new Validator.ValidParts();
     private volatile Generation current;
     private volatile Applied applied = new Applied(-1, "starting");
 
@@ -71,20 +76,25 @@ public final class RouterService {
 
     /** Replaces the whole configuration in one transaction. */
     public synchronized Outcome apply(String operation, RouterConfig next, boolean dryRun) {
-        Validator.check(next);
-        Ruleset rendered = NftRenderer.render(next);
+        Timer t = new Timer();
+        Validator.check(next, validParts);
+        t.lap("validate");
+        Ruleset rendered = NftRenderer.render(next, renderCache);
+        t.lap("render");
         Generation cur = current;
         ConfigDiff diff = ConfigDiff.between(cur.config(), next);
+        t.lap("diff");
         if (dryRun) {
             IpPlane.Plan plan = plane.ipPlanFor(next);
             List<String> ip = new ArrayList<>(plan.batch());
             plan.batch6().forEach(l -> ip.add("-6 " + l));
-            return new Outcome(cur.generation(), !diff.isEmpty(), true, diff, plane.scriptFor(rendered), ip);
+            return new Outcome(cur.generation(), !diff.isEmpty(), true, diff, plane.scriptFor(rendered), ip, t.laps);
         }
         if (diff.isEmpty() && applied.generation() == cur.generation()) {
-            return new Outcome(cur.generation(), false, false, diff, null, null);
+            return new Outcome(cur.generation(), false, false, diff, null, null, t.laps);
         }
         plane.apply(next, rendered);
+        t.lap("kernel");
         Generation g = new Generation(cur.generation() + 1, clock.instant(), operation, next);
         try {
             store.commit(g);
@@ -93,9 +103,22 @@ public final class RouterService {
             plane.apply(cur.config(), NftRenderer.render(cur.config()));
             throw e;
         }
+        t.lap("commit");
         current = g;
         applied = new Applied(g.generation(), null);
-        return new Outcome(g.generation(), true, false, diff, null, null);
+        return new Outcome(g.generation(), true, false, diff, null, null, t.laps);
+    }
+
+    /** Milliseconds per step of a transaction, reported with its outcome (where did the time go). */
+    private static final class Timer {
+        final Map<String, Long> laps = new LinkedHashMap<>();
+        long last = System.nanoTime();
+
+        void lap(String step) {
+            long now = System.nanoTime();
+            laps.put(step, (now - last) / 1_000_000);
+            last = now;
+        }
     }
 
     public synchronized Outcome replacePart(ConfigPart part, List<?> items, boolean dryRun) {

@@ -38,7 +38,7 @@ final class AgentProcess implements AutoCloseable {
     AgentProcess start() throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns,
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:MaxRAM=256m", "-XX:ActiveProcessorCount=1", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-XX:MaxRAM=256m", "-XX:ActiveProcessorCount=1", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx16m",
                 "-Dstrata.version=" + version,
                 "-cp", System.getProperty("java.class.path"), "dev.strata.agent.Main",
                 "--socket", socket.toString(), "--state-dir", stateDir.toString()));

@@ -70,6 +70,7 @@ class RouterTrafficTest {
         assertThat(h.path("version").asText()).isEqualTo("test-1.2.3");
         assertThat(h.path("generation").asLong()).isZero();
         assertThat(Sh.in(net.router, "nft", "list", "tables")).contains("table inet strata");
+        assertThat(get("/v1/openapi.json").path("openapi").asText()).startsWith("3.");
     }
 
     @Test
@@ -167,10 +168,12 @@ class RouterTrafficTest {
         // Open now, and nothing listens on the router: the kernel answers with a reset.
         assertThat(outside.tcp("203.0.113.2", 8081)).isEqualTo("refused");
 
+        long forwarded = packets(get("/v1/counters"), "port_forward");
         UnixHttp.Reply back = agent.http().send("POST", "/v1/rollback", "{\"generation\":1}");
         assertThat(back.status()).as(back.body()).isEqualTo(200);
         assertThat(JSON.readTree(back.body()).path("generation").asLong()).isEqualTo(3);
         assertThat(outside.tcp("203.0.113.2", 8081)).isEqualTo("timeout");
+        assertThat(packets(get("/v1/counters"), "port_forward")).as("counters carried over").isGreaterThanOrEqualTo(forwarded);
         JsonNode history = get("/v1/history");
         assertThat(history.findValuesAsText("operation")).containsExactly("apply", "patch firewall (+1 -0)", "rollback to 1");
     }
@@ -244,6 +247,7 @@ class RouterTrafficTest {
     @Order(23)
     void aChangeTheKernelRefusesLeavesThePreviousStateAndGeneration() throws Exception {
         String before = rulesetWithoutCounters();
+        long forwarded = packets(get("/v1/counters"), "port_forward");
         ObjectNode doc = (ObjectNode) JSON.readTree(config);
         // Valid on paper; the kernel refuses a gateway that no connected network reaches.
         ((ArrayNode) doc.get("routes")).addObject().put("destination", "10.9.0.0/16").put("gateway", "192.0.2.99");
@@ -254,6 +258,8 @@ class RouterTrafficTest {
         assertThat(JSON.readTree(r.body()).path("generation").asLong()).isEqualTo(3);
         assertThat(get("/v1/health").path("generation").asLong()).isEqualTo(3);
         assertThat(rulesetWithoutCounters()).isEqualTo(before);
+        assertThat(packets(get("/v1/counters"), "port_forward")).as("the restored table carries the counters over")
+                .isGreaterThanOrEqualTo(forwarded).isPositive();
         assertThat(outside.tcp("203.0.113.2", 8081)).isEqualTo("timeout");
         assertThat(outside.tcp("203.0.113.2", 8080)).isEqualTo("ok seen 203.0.113.1 on 80");
     }

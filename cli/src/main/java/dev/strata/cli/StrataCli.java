@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
         subcommands = {BuildCommand.class, BootTestCommand.class, DoctorCommand.class, ProfileCommand.class,
             LayerCommand.class,
             SeedCommand.class,
+            VrCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
             "  strata doctor                         check the host tools each stage needs",

@@ -14,20 +14,11 @@ import dev.strata.agent.plane.ApplyException;
 import dev.strata.agent.store.Generation;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.Optional;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.Fields;
 
 /**
  * The {@code /v1} HTTP/JSON API. Requests reach this handler only through a connector that has
@@ -35,7 +26,7 @@ import org.eclipse.jetty.util.Fields;
  * certificate). Bad input is a 400 naming each field path and value; a kernel refusal a 500 that
  * says why, with the generation unchanged.
  */
-public final class ApiHandler extends Handler.Abstract {
+public final class ApiHandler {
 
     /** Largest request body: 10,000 rules are about 1.5 MB of JSON. */
     static final long MAX_BODY = 16L * 1024 * 1024;
@@ -47,7 +38,6 @@ public final class ApiHandler extends Handler.Abstract {
     private final byte[] openApi;
 
     public ApiHandler(RouterService service, String version) {
-        super(InvocationType.BLOCKING);
         this.service = service;
         this.version = version;
         try (InputStream in = ApiHandler.class.getResourceAsStream("openapi.json")) {
@@ -57,29 +47,35 @@ public final class ApiHandler extends Handler.Abstract {
         }
     }
 
-    @Override
-    public boolean handle(Request request, Response response, Callback callback) {
-        String path = request.getHttpURI().getPath();
-        String method = request.getMethod();
+    /** An HTTP request as the transports hand it over: method, path, raw query, body. */
+    public record HttpRequest(String method, String path, String query, byte[] body) {
+    }
+
+    /** The answer: status, content type, body. */
+    public record Reply(int status, String contentType, byte[] body) {
+    }
+
+    /** Answers one request; never throws. */
+    public Reply handle(HttpRequest request) {
+        String path = request.path() == null ? "/" : request.path();
         try {
-            route(method, path == null ? "/" : path, request, response, callback);
+            return route(request.method(), path, request);
         } catch (InvalidConfigException e) {
-            send(response, callback, 400, error("invalid request", e.problems()));
+            return json(400, error("invalid request", e.problems()));
         } catch (BadRequest e) {
-            send(response, callback, e.status, error(e.getMessage(), e.problems));
+            return json(e.status, error(e.getMessage(), e.problems));
         } catch (NoSuchElementException e) {
-            send(response, callback, 404, error(e.getMessage(), List.of()));
+            return json(404, error(e.getMessage(), List.of()));
         } catch (ApplyException e) {
             Map<String, Object> body = error(e.getMessage(), List.of());
             body.put("generation", service.desired().generation());
-            send(response, callback, 500, body);
+            return json(500, body);
         } catch (RuntimeException e) {
-            send(response, callback, 500, error("internal error: " + e, List.of()));
+            return json(500, error("internal error: " + e, List.of()));
         }
-        return true;
     }
 
-    private void route(String method, String path, Request request, Response response, Callback callback) {
+    private Reply route(String method, String path, HttpRequest request) {
         String[] seg = path.replaceAll("/+$", "").split("/");
         // seg[0] is "" (leading slash), seg[1] the version
         if (seg.length < 3 || !"v1".equals(seg[1])) {
@@ -87,25 +83,25 @@ public final class ApiHandler extends Handler.Abstract {
         }
         boolean dryRun = "true".equals(query(request, "dryRun"));
         String res = seg[2];
-        switch (method + " " + res + (seg.length > 3 ? "/*" : "")) {
-            case "GET health" -> send(response, callback, 200, health());
-            case "GET openapi.json" -> sendBytes(response, callback, 200, "application/json", openApi);
-            case "GET state" -> send(response, callback, 200, state());
-            case "GET config" -> send(response, callback, 200, Map.of("generation", service.desired().generation(),
+        return switch (method + " " + res + (seg.length > 3 ? "/*" : "")) {
+            case "GET health" -> json(200, health());
+            case "GET openapi.json" -> new Reply(200, "application/json", openApi);
+            case "GET state" -> json(200, state());
+            case "GET config" -> json(200, Map.of("generation", service.desired().generation(),
                     "config", service.desired().config()));
             case "PUT config", "POST config" -> {
                 RouterConfig c = read(request, mapper.constructType(RouterConfig.class), "");
-                send(response, callback, 200, service.apply("apply", c, dryRun));
+                yield json(200, service.apply("apply", c, dryRun));
             }
             case "GET config/*" -> {
                 ConfigPart p = part(seg[3]);
-                send(response, callback, 200, Map.of("generation", service.desired().generation(), "part", p.jsonName(),
+                yield json(200, Map.of("generation", service.desired().generation(), "part", p.jsonName(),
                         "items", p.get(service.desired().config())));
             }
             case "PUT config/*" -> {
                 ConfigPart p = part(seg[3]);
                 List<?> items = read(request, listOf(p), p.jsonName());
-                send(response, callback, 200, service.replacePart(p, items, dryRun));
+                yield json(200, service.replacePart(p, items, dryRun));
             }
             case "PATCH config/*" -> {
                 ConfigPart p = part(seg[3]);
@@ -118,12 +114,12 @@ public final class ApiHandler extends Handler.Abstract {
                 }
                 List<?> add = convert(body.path("add"), listOf(p), "add");
                 List<?> remove = convert(body.path("remove"), listOf(p), "remove");
-                send(response, callback, 200, service.patchPart(p, add, remove, dryRun));
+                yield json(200, service.patchPart(p, add, remove, dryRun));
             }
-            case "GET history" -> send(response, callback, 200, service.history().stream()
+            case "GET history" -> json(200, service.history().stream()
                     .map(g -> Map.of("generation", g.generation(), "createdAt", g.createdAt().toString(), "operation", g.operation()))
                     .toList());
-            case "GET history/*" -> send(response, callback, 200, service.generation(number(seg[3], "generation"))
+            case "GET history/*" -> json(200, service.generation(number(seg[3], "generation"))
                     .orElseThrow(() -> new NoSuchElementException("no generation " + seg[3] + " in the history")));
             case "POST rollback" -> {
                 JsonNode body = read(request, mapper.constructType(JsonNode.class), "");
@@ -132,15 +128,15 @@ public final class ApiHandler extends Handler.Abstract {
                     throw new BadRequest(400, "invalid request", List.of(new Problem("generation", g.toString(),
                             "expected a generation number from the history")));
                 }
-                send(response, callback, 200, service.rollback(g.asLong(), dryRun));
+                yield json(200, service.rollback(g.asLong(), dryRun));
             }
-            case "GET counters" -> sendBytes(response, callback, 200, "application/json",
+            case "GET counters" -> new Reply(200, "application/json",
                     service.counters().getBytes(StandardCharsets.UTF_8));
-            case "GET ruleset" -> sendBytes(response, callback, 200, "text/plain; charset=utf-8",
+            case "GET ruleset" -> new Reply(200, "text/plain; charset=utf-8",
                     service.ruleset().getBytes(StandardCharsets.UTF_8));
             default -> throw new BadRequest(404, "no such resource or method: " + method + " " + path
                     + " (see /v1/openapi.json)");
-        }
+        };
     }
 
     private Map<String, Object> health() {
@@ -177,20 +173,11 @@ public final class ApiHandler extends Handler.Abstract {
         return m;
     }
 
-    private <T> T read(Request request, JavaType type, String prefix) {
-        String body;
-        try {
-            long len = request.getLength();
-            if (len > MAX_BODY) {
-                throw new BadRequest(413, "request body larger than " + MAX_BODY + " bytes");
-            }
-            body = Content.Source.asString(request, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new BadRequest(400, "cannot read the request body: " + e.getMessage());
-        }
-        if (body.length() > MAX_BODY) {
+    private <T> T read(HttpRequest request, JavaType type, String prefix) {
+        if (request.body().length > MAX_BODY) {
             throw new BadRequest(413, "request body larger than " + MAX_BODY + " bytes");
         }
+        String body = new String(request.body(), StandardCharsets.UTF_8);
         if (body.isBlank()) {
             throw new BadRequest(400, "invalid request", List.of(new Problem(prefix.isEmpty() ? "$" : prefix, null,
                     "the request needs a JSON body")));
@@ -242,9 +229,18 @@ public final class ApiHandler extends Handler.Abstract {
         return Long.parseLong(s);
     }
 
-    private static String query(Request request, String name) {
-        Fields f = Request.extractQueryParameters(request);
-        return Optional.ofNullable(f.get(name)).map(Fields.Field::getValue).orElse(null);
+    private static String query(HttpRequest request, String name) {
+        if (request.query() == null) {
+            return null;
+        }
+        for (String pair : request.query().split("&")) {
+            int eq = pair.indexOf('=');
+            String k = eq < 0 ? pair : pair.substring(0, eq);
+            if (k.equals(name)) {
+                return eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            }
+        }
+        return null;
     }
 
     private static Map<String, Object> error(String message, List<Problem> problems) {
@@ -256,22 +252,12 @@ public final class ApiHandler extends Handler.Abstract {
         return m;
     }
 
-    private void send(Response response, Callback callback, int status, Object body) {
-        byte[] bytes;
+    private Reply json(int status, Object body) {
         try {
-            bytes = pretty.writeValueAsBytes(body);
+            return new Reply(status, "application/json", pretty.writeValueAsBytes(body));
         } catch (JsonProcessingException e) {
-            status = 500;
-            bytes = ("{\"error\":\"cannot write the response\"}").getBytes(StandardCharsets.UTF_8);
+            return new Reply(500, "application/json", "{\"error\":\"cannot write the response\"}".getBytes(StandardCharsets.UTF_8));
         }
-        sendBytes(response, callback, status, "application/json", bytes);
-    }
-
-    private static void sendBytes(Response response, Callback callback, int status, String type, byte[] bytes) {
-        response.setStatus(status);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
-        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
-        response.write(true, ByteBuffer.wrap(bytes), callback);
     }
 
     /** A request the API refuses with a given status. */

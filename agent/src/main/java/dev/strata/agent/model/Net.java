@@ -20,6 +20,8 @@ public final class Net {
     private static final Pattern IFNAME = Pattern.compile("[a-zA-Z][a-zA-Z0-9_.-]{0,14}");
     /** Names that become part of nft chain and counter names. */
     private static final Pattern IDENT = Pattern.compile("[a-zA-Z][a-zA-Z0-9_]{0,31}");
+    private static final Pattern PORTS = Pattern.compile("(\\d{1,5})(?:[-:](\\d{1,5}))?");
+    private static final Pattern PREFIX = Pattern.compile("\\d{1,3}");
 
     private Net() {
     }
@@ -58,7 +60,7 @@ public final class Net {
         int prefix = max;
         if (slash >= 0) {
             String p = s.substring(slash + 1);
-            if (!p.matches("\\d{1,3}")) {
+            if (!PREFIX.matcher(p).matches()) {
                 return Optional.empty();
             }
             prefix = Integer.parseInt(p);
@@ -70,12 +72,15 @@ public final class Net {
     }
 
     public static Optional<PortRange> ports(String s) {
-        if (s == null || !s.matches("\\d{1,5}([-:]\\d{1,5})?")) {
+        if (s == null) {
             return Optional.empty();
         }
-        String[] parts = s.split("[-:]");
-        int lo = Integer.parseInt(parts[0]);
-        int hi = parts.length == 2 ? Integer.parseInt(parts[1]) : lo;
+        java.util.regex.Matcher m = PORTS.matcher(s);
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        int lo = Integer.parseInt(m.group(1));
+        int hi = m.group(2) != null ? Integer.parseInt(m.group(2)) : lo;
         if (lo < 1 || hi > 65535 || lo > hi) {
             return Optional.empty();
         }

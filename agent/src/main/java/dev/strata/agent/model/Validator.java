@@ -24,37 +24,86 @@ public final class Validator {
 
     private final List<Problem> problems = new ArrayList<>();
     private final RouterConfig config;
+    private final ValidParts known;
 
-    private Validator(RouterConfig config) {
+    private Validator(RouterConfig config, ValidParts known) {
         this.config = config;
+        this.known = known;
+    }
+
+    /**
+     * Parts of the last valid configuration, by identity: a part that is the very same
+     * (immutable) list again, as when a patch changes another part, needs no second check.
+     * Only checks within one part are skipped; checks across parts always run.
+     */
+    public static final class ValidParts {
+        private final Set<Object> parts = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+        boolean contains(List<?> part) {
+            return !part.isEmpty() && parts.contains(part);
+        }
+
+        void remember(RouterConfig c) {
+            parts.clear();
+            for (ConfigPart p : ConfigPart.values()) {
+                parts.add(p.get(c));
+            }
+        }
     }
 
     /** Every problem of the configuration; empty when it may be applied. */
     public static List<Problem> problems(RouterConfig config) {
-        Validator v = new Validator(config);
+        return problems(config, new ValidParts());
+    }
+
+    public static List<Problem> problems(RouterConfig config, ValidParts known) {
+        Validator v = new Validator(config, known);
         v.run();
+        if (v.problems.isEmpty()) {
+            known.remember(config);
+        }
         return List.copyOf(v.problems);
     }
 
     /** @throws InvalidConfigException naming every problem */
     public static void check(RouterConfig config) {
-        List<Problem> p = problems(config);
+        check(config, new ValidParts());
+    }
+
+    public static void check(RouterConfig config, ValidParts known) {
+        List<Problem> p = problems(config, known);
         if (!p.isEmpty()) {
             throw new InvalidConfigException(p);
         }
     }
 
     private void run() {
-        interfaces();
-        routes();
-        policyRules();
-        firewall();
-        egress();
-        portForwards();
+        if (!known.contains(config.interfaces())) {
+            interfaces();
+        }
+        if (!known.contains(config.routes())) {
+            routes();
+        }
+        if (!known.contains(config.policyRules())) {
+            policyRules();
+        }
+        if (!known.contains(config.firewall())) {
+            firewall();
+        }
+        if (!known.contains(config.egress())) {
+            egress();
+        }
+        if (!known.contains(config.portForwards())) {
+            portForwards();
+        }
         staticNats();
         sourceNats();
-        acls();
-        staticRoutes();
+        if (!known.contains(config.acls())) {
+            acls();
+        }
+        if (!known.contains(config.staticRoutes())) {
+            staticRoutes();
+        }
     }
 
     private void interfaces() {
@@ -181,9 +230,13 @@ public final class Validator {
         }
     }
 
+    /** A port forward's public side, parsed once, for conflict checks. */
+    private record PublicPorts(PortRange ports, String path, String text) {
+    }
+
     private void portForwards() {
-        List<String> paths = new ArrayList<>();
-        List<PortForward> ok = new ArrayList<>();
+        // Conflicts only between forwards of the same address and protocol: index by that, not all pairs.
+        Map<String, List<PublicPorts>> byAddress = new HashMap<>();
         for (int i = 0; i < config.portForwards().size(); i++) {
             String p = "portForwards[" + i + "]";
             PortForward f = config.portForwards().get(i);
@@ -206,16 +259,14 @@ public final class Validator {
             }
             cidrs(p + ".sourceCidrs", f.sourceCidrs(), Optional.of(true));
             if (pub.isPresent() && protoOk && pubPorts.isPresent()) {
-                for (int j = 0; j < ok.size(); j++) {
-                    PortForward o = ok.get(j);
-                    if (Net.ip(o.publicIp()).equals(pub) && o.protocol().equals(f.protocol())
-                            && Net.ports(o.publicPorts()).orElseThrow().overlaps(pubPorts.get())) {
-                        add(p + ".publicPorts", f.publicPorts(), "conflicts with " + paths.get(j) + ".publicPorts ("
-                                + o.publicPorts() + "): both forward " + f.protocol() + " ports of " + f.publicIp());
+                List<PublicPorts> same = byAddress.computeIfAbsent(Net.text(pub.get()) + " " + f.protocol(), k -> new ArrayList<>());
+                for (PublicPorts o : same) {
+                    if (o.ports().overlaps(pubPorts.get())) {
+                        add(p + ".publicPorts", f.publicPorts(), "conflicts with " + o.path() + ".publicPorts ("
+                                + o.text() + "): both forward " + f.protocol() + " ports of " + f.publicIp());
                     }
                 }
-                ok.add(f);
-                paths.add(p);
+                same.add(new PublicPorts(pubPorts.get(), p, f.publicPorts()));
             }
         }
     }
@@ -232,16 +283,31 @@ public final class Validator {
             }
             ipv4(p + ".publicIp", s.publicIp()).ifPresent(a -> {
                 unique(pubs, a, p + ".publicIp", "static NAT public IP");
-                for (int j = 0; j < config.portForwards().size(); j++) {
-                    PortForward f = config.portForwards().get(j);
-                    if (f != null && Net.ip(f.publicIp()).equals(Optional.of(a))) {
-                        add(p + ".publicIp", s.publicIp(), "conflicts with portForwards[" + j
-                                + "].publicIp: a static NAT address forwards every port, it cannot also have port forwards");
-                    }
+                Integer j = forwardedAddresses().get(a);
+                if (j != null) {
+                    add(p + ".publicIp", s.publicIp(), "conflicts with portForwards[" + j
+                            + "].publicIp: a static NAT address forwards every port, it cannot also have port forwards");
                 }
             });
             ipv4(p + ".privateIp", s.privateIp()).ifPresent(a -> unique(privs, a, p + ".privateIp", "static NAT private IP"));
         }
+    }
+
+    private Map<InetAddress, Integer> forwarded;
+
+    /** Public addresses that have port forwards, with the first forward's index. */
+    private Map<InetAddress, Integer> forwardedAddresses() {
+        if (forwarded == null) {
+            forwarded = new HashMap<>();
+            for (int j = 0; j < config.portForwards().size(); j++) {
+                PortForward f = config.portForwards().get(j);
+                if (f != null) {
+                    int index = j;
+                    Net.ip(f.publicIp()).ifPresent(a -> forwarded.putIfAbsent(a, index));
+                }
+            }
+        }
+        return forwarded;
     }
 
     private void sourceNats() {

@@ -19,22 +19,23 @@ final class CidrSets {
     }
 
     static List<String> minimal(List<String> cidrs) {
-        List<Cidr> sorted = cidrs.stream().map(s -> Net.cidr(s).orElseThrow().network())
+        List<Cidr> sorted = cidrs.stream().map(s -> Net.cidr(s).orElseThrow())
                 .sorted(Comparator.comparingInt(Cidr::prefix)).toList();
-        Set<Cidr> kept = new HashSet<>();
+        Set<IpBits> kept = new HashSet<>();
         List<String> out = new ArrayList<>();
         for (Cidr c : sorted) {
-            if (!coveredBy(kept, c)) {
-                kept.add(c);
-                out.add(c.toString());
+            IpBits b = IpBits.of(c);
+            if (!coveredBy(kept, b)) {
+                kept.add(b);
+                out.add(c.network().toString());
             }
         }
         return out;
     }
 
-    private static boolean coveredBy(Set<Cidr> kept, Cidr c) {
+    private static boolean coveredBy(Set<IpBits> kept, IpBits c) {
         for (int p = 0; p <= c.prefix(); p++) {
-            if (kept.contains(new Cidr(c.address(), p).network())) {
+            if (kept.contains(c.masked(p))) {
                 return true;
             }
         }

@@ -32,11 +32,17 @@ public final class DataPlane {
     /** @throws ApplyException when the kernel refuses; the previous state is then still (or again) in place */
     public synchronized void apply(RouterConfig next, Ruleset rendered) {
         String script = scriptFor(rendered);
+        if (script.startsWith("table ")) {
+            // A whole-table swap: carry the counters over, so that traffic statistics never go backwards.
+            script = rendered.fullScript(nft.counters());
+        }
         if (!script.isEmpty()) {
             nft.load(script);
         }
         try {
-            ip.apply(next, appliedConfig);
+            if (!sameNetwork(next, appliedConfig)) {
+                ip.apply(next, appliedConfig);
+            }
         } catch (ApplyException e) {
             String restored = restore(next);
             throw new ApplyException(e.getMessage() + "; " + restored);
@@ -45,9 +51,19 @@ public final class DataPlane {
         appliedConfig = next;
     }
 
+    /**
+     * The parts ip programs are the very same (immutable) lists as applied: a firewall or NAT
+     * change then costs no ip process at all.
+     */
+    private static boolean sameNetwork(RouterConfig a, RouterConfig b) {
+        return a.interfaces() == b.interfaces() && a.routes() == b.routes() && a.policyRules() == b.policyRules()
+                && a.staticRoutes() == b.staticRoutes() && !a.interfaces().isEmpty();
+    }
+
     private String restore(RouterConfig failed) {
         try {
-            nft.load(loaded == null ? NftRenderer.render(RouterConfig.EMPTY).fullScript() : loaded.fullScript());
+            Ruleset previous = loaded == null ? NftRenderer.render(RouterConfig.EMPTY) : loaded;
+            nft.load(previous.fullScript(nft.counters()));
             ip.apply(appliedConfig, failed);
             return "previous state restored";
         } catch (ApplyException again) {

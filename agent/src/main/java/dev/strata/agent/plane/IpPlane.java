@@ -13,6 +13,7 @@ import dev.strata.agent.model.StaticRoute;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -86,7 +87,10 @@ public final class IpPlane {
         Set<String> managed = new HashSet<>();
         for (Interface i : next.interfaces()) {
             managed.add(i.name());
-            batch.add("link set dev " + i.name() + (i.mtu() == null ? "" : " mtu " + i.mtu()) + " up");
+            LinkState link = k.linkStates.get(i.name());
+            if (!link.up() || (i.mtu() != null && i.mtu() != link.mtu())) {
+                batch.add("link set dev " + i.name() + (i.mtu() == null ? "" : " mtu " + i.mtu()) + " up");
+            }
             Set<String> want = new HashSet<>();
             for (String a : i.addresses()) {
                 Cidr c = Net.cidr(a).orElseThrow();
@@ -185,18 +189,24 @@ public final class IpPlane {
     // ---- reading the kernel ----
 
     /** What the kernel has now: links, addresses per link (global ones), our routes and rules. */
-    private record Kernel(Set<String> links, Map<String, Set<String>> addresses, Set<String> routes, Set<String> rules4,
-                          Set<String> rules6) {
+    private record Kernel(Set<String> links, Map<String, LinkState> linkStates, Map<String, Set<String>> addresses,
+                          Set<String> routes, Set<String> rules4, Set<String> rules6) {
     }
 
     private Kernel read() {
         List<JsonNode> v4 = batchShow(List.of(), "address show\nroute show table all proto " + PROTO + "\nrule show\n");
         List<JsonNode> v6 = batchShow(List.of("-6"), "route show table all proto " + PROTO + "\nrule show\n");
         Set<String> links = new HashSet<>();
+        Map<String, LinkState> states = new HashMap<>();
         Map<String, Set<String>> addrs = new LinkedHashMap<>();
         for (JsonNode link : v4.get(0)) {
             String name = link.path("ifname").asText();
             links.add(name);
+            boolean up = false;
+            for (JsonNode flag : link.path("flags")) {
+                up |= "UP".equals(flag.asText());
+            }
+            states.put(name, new LinkState(up, link.path("mtu").asInt()));
             Set<String> set = addrs.computeIfAbsent(name, n -> new HashSet<>());
             for (JsonNode a : link.path("addr_info")) {
                 if ("link".equals(a.path("scope").asText()) && "inet6".equals(a.path("family").asText())) {
@@ -212,7 +222,11 @@ public final class IpPlane {
         collectRules(v4.get(2), rules4);
         Set<String> rules6 = new HashSet<>();
         collectRules(v6.get(1), rules6);
-        return new Kernel(links, addrs, routes, rules4, rules6);
+        return new Kernel(links, states, addrs, routes, rules4, rules6);
+    }
+
+    /** Whether a link is administratively up, and its MTU. */
+    private record LinkState(boolean up, int mtu) {
     }
 
     private static void collectRoutes(JsonNode list, boolean v4, Set<String> out) {

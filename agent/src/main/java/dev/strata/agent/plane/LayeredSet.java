@@ -19,42 +19,70 @@ final class LayeredSet {
     }
 
     static List<NftSet> layers(String name, String kind, String declaration, List<SetElement> elements) {
-        List<List<SetElement>> layers = new ArrayList<>();
-        // Per layer, elements grouped by their exact fields: only those can overlap each other.
-        List<Map<String, List<SetElement>>> index = new ArrayList<>();
+        List<Layer> layers = new ArrayList<>();
         for (SetElement e : new LinkedHashSet<>(elements)) {
-            String key = e.exactKey();
             int layer = 0;
-            while (layer < layers.size() && overlapsAny(index.get(layer).get(key), e)) {
+            while (layer < layers.size() && layers.get(layer).overlaps(e)) {
                 layer++;
             }
             if (layer == layers.size()) {
-                layers.add(new ArrayList<>());
-                index.add(new HashMap<>());
+                layers.add(new Layer());
             }
             layers.get(layer).add(e);
-            index.get(layer).computeIfAbsent(key, k -> new ArrayList<>()).add(e);
+        }
+        if (layers.isEmpty()) {
+            layers.add(new Layer());
         }
         List<NftSet> out = new ArrayList<>();
-        if (layers.isEmpty()) {
-            layers.add(List.of());
-        }
         for (int i = 0; i < layers.size(); i++) {
             out.add(new NftSet(i == 0 ? name : name + "_" + i, kind, declaration,
-                    layers.get(i).stream().map(SetElement::text).toList()));
+                    layers.get(i).elements.stream().map(SetElement::text).toList()));
         }
         return out;
     }
 
-    private static boolean overlapsAny(List<SetElement> group, SetElement e) {
-        if (group == null) {
-            return false;
+    /**
+     * One layer's elements, indexed so that an overlap check looks at few candidates: elements
+     * can only overlap when their exact fields are equal, and two elements whose first range is a
+     * single value (one port, one ICMP type) only when that value is equal too. Elements with a
+     * wider first range are compared with the whole group.
+     */
+    private static final class Layer {
+        final List<SetElement> elements = new ArrayList<>();
+        final Map<String, List<SetElement>> group = new HashMap<>();
+        final Map<String, List<SetElement>> single = new HashMap<>();
+        final Map<String, List<SetElement>> wide = new HashMap<>();
+
+        boolean overlaps(SetElement e) {
+            String key = e.exactKey();
+            SetElement.Range r = e.firstRange();
+            if (r != null && r.low() == r.high()) {
+                return any(single.get(key + r.low()), e) || any(wide.get(key), e);
+            }
+            return any(group.get(key), e);
         }
-        for (SetElement g : group) {
-            if (g.overlaps(e)) {
-                return true;
+
+        void add(SetElement e) {
+            elements.add(e);
+            String key = e.exactKey();
+            group.computeIfAbsent(key, k -> new ArrayList<>()).add(e);
+            SetElement.Range r = e.firstRange();
+            if (r != null && r.low() == r.high()) {
+                single.computeIfAbsent(key + r.low(), k -> new ArrayList<>()).add(e);
+            } else {
+                wide.computeIfAbsent(key, k -> new ArrayList<>()).add(e);
             }
         }
-        return false;
+
+        private static boolean any(List<SetElement> candidates, SetElement e) {
+            if (candidates != null) {
+                for (SetElement c : candidates) {
+                    if (c.overlaps(e)) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
     }
 }

@@ -1,6 +1,11 @@
 package dev.strata.agent.plane;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 
 /** The nft program: load a script as one transaction, list the table and its counters. */
@@ -22,14 +27,25 @@ public final class Nft {
         }
     }
 
-    /** Checks a script against the kernel without loading it ({@code nft -c}). */
-    public Commands.Result check(String script) {
-        return Commands.run(List.of(program, "-c", "-f", "-"), script, TIMEOUT);
-    }
-
     public String listTable() {
         Commands.Result r = Commands.run(List.of(program, "list", "table", Ruleset.FAMILY, Ruleset.TABLE), null, TIMEOUT);
         return r.ok() ? r.stdout() : "";
+    }
+
+    /** Current values of the strata table's named counters: name to {packets, bytes}; empty when there is no table. */
+    public Map<String, long[]> counters() {
+        Map<String, long[]> out = new HashMap<>();
+        try {
+            for (JsonNode n : new ObjectMapper().readTree(countersJson()).path("nftables")) {
+                JsonNode c = n.path("counter");
+                if (c.has("name")) {
+                    out.put(c.path("name").asText(), new long[] {c.path("packets").asLong(), c.path("bytes").asLong()});
+                }
+            }
+        } catch (IOException e) {
+            // no readable counters: the new table starts them at zero
+        }
+        return out;
     }
 
     /** {@code nft -j list counters} of the strata table (JSON text), or empty JSON when there is no table. */

@@ -24,6 +24,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Renders a validated {@link RouterConfig} into the one nftables table {@code inet strata}.
@@ -49,29 +50,63 @@ public final class NftRenderer {
     private final List<String> counters = new ArrayList<>(List.of(COUNTERS));
     private final List<String> chains = new ArrayList<>();
 
-    private NftRenderer(RouterConfig config) {
+    private final RenderCache cache;
+    private final Map<String, Prefix> prefixes = new java.util.HashMap<>();
+    private final Map<String, Exact> addresses = new java.util.HashMap<>();
+
+    private NftRenderer(RouterConfig config, RenderCache cache) {
         this.config = config;
+        this.cache = cache;
     }
 
     public static Ruleset render(RouterConfig config) {
-        NftRenderer r = new NftRenderer(config);
+        return render(config, new RenderCache());
+    }
+
+    /**
+     * Renders with {@code cache}: a section whose inputs (the parts it reads) are unchanged since
+     * the last call is reused, so changing one firewall rule among 10,000 re-renders the firewall
+     * openings only. The cache is not thread-safe; its owner serialises calls.
+     */
+    public static Ruleset render(RouterConfig config, RenderCache cache) {
+        NftRenderer r = new NftRenderer(config, cache);
         r.build();
         return new Ruleset(r.counters, r.sets, r.chains);
     }
 
     private void build() {
-        publicSide();
+        memo("public", List.of(config.interfaces(), config.firewall(), config.portForwards(), config.staticNats()), () -> {
+            publicSide();
+            return "";
+        });
         String pre = preFilter();
-        String nat = preNat();
-        String post = postNat();
-        List<String> acl = acls();
-        String egress = egress();
+        String nat = memo("dnat", List.of(config.portForwards(), config.staticNats()), this::preNat);
+        String post = memo("snat", List.of(config.staticNats(), config.sourceNats()), this::postNat);
+        List<String> acl = memo("acls", List.of(config.acls()), this::acls);
+        String egress = memo("egress", List.of(config.egress()), this::egress);
         chains.add(pre);
         chains.add(nat);
-        chains.add(forward());
+        chains.add(memo("forward", List.of(config.acls()), this::forward));
         chains.add(egress);
         chains.addAll(acl);
         chains.add(post);
+    }
+
+    /** Runs a section, or replays the sets and counters it added and the text it returned last time with equal inputs. */
+    @SuppressWarnings("unchecked")
+    private <T> T memo(String section, List<Object> inputs, Supplier<T> body) {
+        RenderCache.Entry e = cache.get(section);
+        if (e != null && e.inputs().equals(inputs)) {
+            sets.addAll(e.sets());
+            counters.addAll(e.counters());
+            return (T) e.result();
+        }
+        int s0 = sets.size();
+        int c0 = counters.size();
+        T result = body.get();
+        cache.put(section, new RenderCache.Entry(inputs, List.copyOf(sets.subList(s0, sets.size())),
+                List.copyOf(counters.subList(c0, counters.size())), result));
+        return result;
     }
 
     // ---- public addresses and interfaces ----
@@ -108,13 +143,26 @@ public final class NftRenderer {
     // ---- ingress firewall ----
 
     private String preFilter() {
+        StringBuilder c = chain("pre_filter", "type filter hook prerouting priority -150; policy accept;");
+        c.append("    ct state established,related accept\n");
+        // Neighbour discovery must reach a public IPv6 address, or the address stops working.
+        c.append("    icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-solicit, nd-router-advert } accept\n");
+        c.append(memo("firewall", List.of(config.firewall()), this::firewallOpenings));
+        c.append(memo("forwardOpenings", List.of(config.portForwards()), this::forwardOpenings));
+        for (Family f : Family.values()) {
+            c.append("    ").append(f.ip).append(" daddr @public_").append(f.suffix).append(" counter name \"fw_ingress_drop\" drop\n");
+        }
+        return end(c);
+    }
+
+    /** The firewall rules' openings: set lookups, one rule per set layer. */
+    private String firewallOpenings() {
         Map<Family, List<SetElement>> l4 = byFamily();
         Map<Family, List<SetElement>> icmp = byFamily();
         Map<Family, List<SetElement>> all = byFamily();
         for (FirewallRule r : config.firewall()) {
-            InetAddress pub = Net.ip(r.publicIp()).orElseThrow();
-            Family f = Family.of(Net.isV4(pub));
-            Exact dst = new Exact(Net.text(pub));
+            Exact dst = address(r.publicIp());
+            Family f = Family.of(dst.text().indexOf(':') < 0);
             for (Prefix src : sources(r.sourceCidrs(), f)) {
                 switch (r.protocol()) {
                     case "tcp", "udp" -> l4.get(f).add(SetElement.of(dst, new Exact(r.protocol()), ports(r.ports()), src));
@@ -124,19 +172,7 @@ public final class NftRenderer {
                 }
             }
         }
-        // CloudStack opens the firewall for a port forward (openfirewall): the same here.
-        for (PortForward pf : config.portForwards()) {
-            if (pf.opensFirewall()) {
-                Exact dst = new Exact(Net.text(Net.ip(pf.publicIp()).orElseThrow()));
-                for (Prefix src : sources(pf.sourceCidrs(), Family.V4)) {
-                    l4.get(Family.V4).add(SetElement.of(dst, new Exact(pf.protocol()), ports(pf.publicPorts()), src));
-                }
-            }
-        }
-        StringBuilder c = chain("pre_filter", "type filter hook prerouting priority -150; policy accept;");
-        c.append("    ct state established,related accept\n");
-        // Neighbour discovery must reach a public IPv6 address, or the address stops working.
-        c.append("    icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-solicit, nd-router-advert } accept\n");
+        StringBuilder c = new StringBuilder();
         for (Family f : Family.values()) {
             String a = f.addrType;
             layered(c, "fw_l4_" + f.suffix, "type " + a + " . inet_proto . inet_service . " + a + "; flags interval",
@@ -147,10 +183,24 @@ public final class NftRenderer {
             layered(c, "fw_all_" + f.suffix, "type " + a + " . " + a + "; flags interval", all.get(f),
                     f.ip + " daddr . " + f.ip + " saddr", "counter name \"fw_ingress_accept\" accept");
         }
-        for (Family f : Family.values()) {
-            c.append("    ").append(f.ip).append(" daddr @public_").append(f.suffix).append(" counter name \"fw_ingress_drop\" drop\n");
+        return c.toString();
+    }
+
+    /** CloudStack opens the firewall for a port forward (openfirewall): the same here, in a set of their own. */
+    private String forwardOpenings() {
+        List<SetElement> open = new ArrayList<>();
+        for (PortForward pf : config.portForwards()) {
+            if (pf.opensFirewall()) {
+                Exact dst = address(pf.publicIp());
+                for (Prefix src : sources(pf.sourceCidrs(), Family.V4)) {
+                    open.add(SetElement.of(dst, new Exact(pf.protocol()), ports(pf.publicPorts()), src));
+                }
+            }
         }
-        return end(c);
+        StringBuilder c = new StringBuilder();
+        layered(c, "pf_open_4", "type ipv4_addr . inet_proto . inet_service . ipv4_addr; flags interval", open,
+                "ip daddr . meta l4proto . th dport . ip saddr", "counter name \"fw_ingress_accept\" accept");
+        return c.toString();
     }
 
     // ---- DNAT: port forwarding and static NAT ----
@@ -380,11 +430,25 @@ public final class NftRenderer {
         }
     }
 
-    private static List<Prefix> sources(List<String> cidrs, Family f) {
+    private List<Prefix> sources(List<String> cidrs, Family f) {
         if (cidrs.isEmpty()) {
-            return List.of(Prefix.of(f.any));
+            return List.of(prefix(f.any));
         }
-        return cidrs.stream().map(Prefix::of).toList();
+        List<Prefix> out = new ArrayList<>(cidrs.size());
+        for (String c : cidrs) {
+            out.add(prefix(c));
+        }
+        return out;
+    }
+
+    /** Parsed once per render: thousands of rules share a handful of source prefixes. */
+    private Prefix prefix(String cidr) {
+        return prefixes.computeIfAbsent(cidr, Prefix::of);
+    }
+
+    /** An address literal in nft's (normalised) form, parsed once per render. */
+    private Exact address(String ip) {
+        return addresses.computeIfAbsent(ip, a -> new Exact(Net.text(Net.ip(a).orElseThrow())));
     }
 
     private static Range ports(String ports) {

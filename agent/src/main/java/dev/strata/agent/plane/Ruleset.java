@@ -18,6 +18,13 @@ public record Ruleset(List<String> counters, List<NftSet> sets, List<String> cha
     public static final String FAMILY = "inet";
     public static final String TABLE = "strata";
 
+    /**
+     * Above this many element changes the table is replaced whole: the kernel removes elements
+     * from a concatenated (pipapo) set one at a time at a cost that grows with the set, so swapping
+     * 13,000 elements as updates took 2.8 s where loading a new table takes 0.15 s (bench).
+     */
+    static final int MAX_DELTA = 1000;
+
     public Ruleset {
         counters = List.copyOf(counters);
         sets = List.copyOf(sets);
@@ -29,19 +36,36 @@ public record Ruleset(List<String> counters, List<NftSet> sets, List<String> cha
      * fail on a fresh machine), delete, declare anew. Either all of it is loaded or none.
      */
     public String fullScript() {
+        return fullScript(Map.of());
+    }
+
+    /**
+     * The whole-table script, with counters starting from {@code carried} (name to packets and
+     * bytes): traffic statistics survive a table replacement instead of dropping to zero.
+     */
+    public String fullScript(Map<String, long[]> carried) {
         StringBuilder b = new StringBuilder();
         b.append("table ").append(FAMILY).append(' ').append(TABLE).append(" {}\n");
         b.append("delete table ").append(FAMILY).append(' ').append(TABLE).append('\n');
-        b.append(tableText());
+        b.append(tableText(carried));
         return b.toString();
     }
 
     /** The table as declared (what {@code nft list table} would show, in our own layout). */
     public String tableText() {
+        return tableText(Map.of());
+    }
+
+    private String tableText(Map<String, long[]> carried) {
         StringBuilder b = new StringBuilder();
         b.append("table ").append(FAMILY).append(' ').append(TABLE).append(" {\n");
         for (String c : counters) {
-            b.append("  counter ").append(c).append(" {\n  }\n");
+            long[] v = carried.get(c);
+            b.append("  counter ").append(c).append(" {\n");
+            if (v != null) {
+                b.append("    packets ").append(v[0]).append(" bytes ").append(v[1]).append('\n');
+            }
+            b.append("  }\n");
         }
         for (NftSet s : sets) {
             b.append(s.render());
@@ -70,11 +94,15 @@ public record Ruleset(List<String> counters, List<NftSet> sets, List<String> cha
         if (!structure().equals(previous.structure())) {
             return Optional.empty();
         }
+        int changes = 0;
         Map<String, NftSet> old = new HashMap<>();
         previous.sets.forEach(s -> old.put(s.name(), s));
         StringBuilder deletes = new StringBuilder();
         StringBuilder adds = new StringBuilder();
         for (NftSet s : sets) {
+            if (old.get(s.name()).elements() == s.elements()) {
+                continue; // a section reused from the render cache: the very same elements
+            }
             Set<String> before = new LinkedHashSet<>(old.get(s.name()).elements());
             Set<String> after = new LinkedHashSet<>(s.elements());
             List<String> removed = new ArrayList<>();
@@ -88,6 +116,10 @@ public record Ruleset(List<String> counters, List<NftSet> sets, List<String> cha
                 if (!before.contains(e)) {
                     added.add(e);
                 }
+            }
+            changes += removed.size() + added.size();
+            if (changes > MAX_DELTA) {
+                return Optional.empty();
             }
             if (!removed.isEmpty()) {
                 deletes.append("delete element ").append(FAMILY).append(' ').append(TABLE).append(' ').append(s.name())
