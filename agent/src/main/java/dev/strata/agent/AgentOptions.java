@@ -4,7 +4,8 @@ import dev.strata.agent.api.ApiServer;
 import java.nio.file.Path;
 
 /** Command-line options of the agent; see {@link #USAGE}. */
-public record AgentOptions(Path socket, Path stateDir, ApiServer.Tls tls, String nft, String ip, int keepGenerations) {
+public record AgentOptions(Path socket, Path stateDir, ApiServer.Tls tls, String nft, String ip, int keepGenerations,
+                           Path routerDir, Path trustedKeys, Path rootRelease) {
 
     static final String USAGE = """
             usage: java -cp 'agent.jar:lib/*' dev.strata.agent.Main [options]
@@ -18,6 +19,9 @@ public record AgentOptions(Path socket, Path stateDir, ApiServer.Tls tls, String
               --nft PROGRAM          nft to run (default nft)
               --ip PROGRAM           ip to run (default ip)
               --keep-generations N   history kept for rollback (default 100)
+              --router-dir DIR       the /router layers (default /data/router), for /v1/layers
+              --trusted-keys DIR     public keys a layer must be signed by (default /etc/strata/trusted-keys)
+              --root-release FILE    the root image's release file (default /etc/strata/release)
             """;
 
     public static AgentOptions parse(String... args) {
@@ -31,6 +35,9 @@ public record AgentOptions(Path socket, Path stateDir, ApiServer.Tls tls, String
         String nft = "nft";
         String ip = "ip";
         int keep = 100;
+        Path routerDir = Path.of("/data/router");
+        Path trustedKeys = Path.of("/etc/strata/trusted-keys");
+        Path rootRelease = Path.of("/etc/strata/release");
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--help") || a.equals("-h")) {
@@ -51,6 +58,9 @@ public record AgentOptions(Path socket, Path stateDir, ApiServer.Tls tls, String
                 case "--nft" -> nft = v;
                 case "--ip" -> ip = v;
                 case "--keep-generations" -> keep = intValue(a, v, 1, 100000);
+                case "--router-dir" -> routerDir = Path.of(v);
+                case "--trusted-keys" -> trustedKeys = Path.of(v);
+                case "--root-release" -> rootRelease = Path.of(v);
                 default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
             }
         }
@@ -61,7 +71,7 @@ public record AgentOptions(Path socket, Path stateDir, ApiServer.Tls tls, String
             }
             tls = new ApiServer.Tls(port, host, cert, key, ca);
         }
-        return new AgentOptions(socket, state, tls, nft, ip, keep);
+        return new AgentOptions(socket, state, tls, nft, ip, keep, routerDir, trustedKeys, rootRelease);
     }
 
     private static int intValue(String option, String v, int min, int max) {

@@ -1,6 +1,7 @@
 package dev.strata.agent;
 
 import dev.strata.agent.api.ApiHandler;
+import dev.strata.agent.api.LayerApi;
 import dev.strata.agent.api.ApiServer;
 import dev.strata.agent.plane.DataPlane;
 import dev.strata.agent.plane.IpPlane;
@@ -36,7 +37,8 @@ public final class Main {
         RouterService service = new RouterService(store, new DataPlane(new Nft(o.nft()), new IpPlane(o.ip())),
                 Clock.systemUTC());
         service.start();
-        ApiServer server = new ApiServer(new ApiHandler(service, version()), o.socket(), o.tls());
+        ApiServer server = new ApiServer(new ApiHandler(service, version(), new LayerApi(o.routerDir(), o.trustedKeys(), o.rootRelease(),
+                LayerApi.systemdSwitch(o.routerDir(), o.trustedKeys()))), o.socket(), o.tls());
         server.start();
         ApiServer.restrict(o.socket());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -69,10 +69,22 @@ public record ServiceMap(Map<String, List<String>> units) {
         return s.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Digest of what one unit reads from the layer. */
+    /**
+     * Digest of what one unit reads from the layer. A unit that lists {@code manifest.properties}
+     * (the agent's launcher reads its version there, and the agent reports it) changes with every
+     * new layer version even when its programs are the same bytes.
+     */
     public String digest(Path layerDir, String unit) {
         List<String> paths = units.getOrDefault(unit, List.of());
-        return ContentDigest.of(layerDir, rel -> paths.stream().anyMatch(p -> rel.equals(p) || rel.startsWith(p + "/")));
+        String files = ContentDigest.of(layerDir, rel -> paths.stream().anyMatch(p -> rel.equals(p) || rel.startsWith(p + "/")));
+        if (!paths.contains(LayerManifest.FILE)) {
+            return files;
+        }
+        try {
+            return files + ":" + LayerManifest.parse(Files.readAllBytes(layerDir.resolve(LayerManifest.FILE))).version();
+        } catch (IOException | IllegalArgumentException e) {
+            return files + ":unreadable-manifest";
+        }
     }
 
     /** Units of the new layer whose files differ from the old layer's (or that the old one lacked). */

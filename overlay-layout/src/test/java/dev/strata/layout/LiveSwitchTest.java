@@ -60,6 +60,20 @@ class LiveSwitchTest {
     }
 
     @Test
+    void aUnitThatReadsTheManifestRestartsOnEveryNewVersion() throws Exception {
+        LayerStore store = new LayerStore(tmp.resolve("router"), List.of(key.getPublic()), LayerStore.StepHook.NONE);
+        for (String v : List.of("1.0", "1.1")) {
+            store.install(TestLayers.folder(tmp, v, "same agent bytes", key, "4.22.0", Map.of(ServiceMap.FILE,
+                    "strata-agent.service=bin/agent manifest.properties\ndnsmasq.service=bin/agent\n")));
+        }
+        store.activate("1.0");
+        store.markGood();
+
+        assertThat(new LiveSwitch(store, services("good")).switchTo("1.1").restarted())
+                .containsExactly("strata-agent.service");
+    }
+
+    @Test
     void aFirstLayerStartsEveryUnit() throws Exception {
         LayerStore store = storeWith("1.0");
 

@@ -36,10 +36,12 @@ public final class ApiHandler {
     private final ObjectMapper mapper = Json.compact();
     private final ObjectMapper pretty = Json.pretty();
     private final byte[] openApi;
+    private final LayerApi layers;
 
-    public ApiHandler(RouterService service, String version) {
+    public ApiHandler(RouterService service, String version, LayerApi layers) {
         this.service = service;
         this.version = version;
+        this.layers = layers;
         try (InputStream in = ApiHandler.class.getResourceAsStream("openapi.json")) {
             this.openApi = in == null ? "{}".getBytes(StandardCharsets.UTF_8) : in.readAllBytes();
         } catch (IOException e) {
@@ -134,6 +136,17 @@ public final class ApiHandler {
                     service.counters().getBytes(StandardCharsets.UTF_8));
             case "GET ruleset" -> new Reply(200, "text/plain; charset=utf-8",
                     service.ruleset().getBytes(StandardCharsets.UTF_8));
+            case "GET layers" -> json(200, layers.list());
+            case "POST layers" -> {
+                JsonNode body = read(request, mapper.constructType(JsonNode.class), "");
+                yield json(201, layers.install(body.path("file").isTextual() ? body.path("file").asText() : null));
+            }
+            case "POST layers/*" -> {
+                if (seg.length != 5 || !seg[4].equals("activate")) {
+                    throw new BadRequest(404, "no such resource: " + path + " (POST /v1/layers/{version}/activate)");
+                }
+                yield json(202, layers.activate(seg[3]));
+            }
             default -> throw new BadRequest(404, "no such resource or method: " + method + " " + path
                     + " (see /v1/openapi.json)");
         };
