@@ -55,6 +55,7 @@ class LayerUpgradeIT {
             Matcher ready = vm.awaitConsole(readyLine, 1, BOOT);
             assertThat(ready.group(1)).isEqualTo("4.22.0");
             try (GuestAgent guest = vm.guestAgent(Duration.ofMinutes(3))) {
+                assertThat(read(guest, "/proc/sys/net/ipv4/ip_forward").strip()).as("a router forwards").isEqualTo("1");
                 assertThat(health(guest)).containsPattern("\"version\"\\s*:\\s*\"4\\.22\\.0\"");
 
                 // install and switch live to 4.22.0.1 (the layer file is the VM's second disk)
