@@ -96,6 +96,20 @@ class LayerHealthGateIT {
     }
 
     @Test
+    void aRollbackWhoseKnownGoodLayerDoesNotRecoverFailsTheUnit() throws Exception {
+        LayerStore store = setUp();
+        Files.writeString(router.resolve("1/bin/health"), "#!/bin/sh\nexit 1\n"); // known-good broke meanwhile
+        store.activate("2");
+
+        assertThat(gate()).isEqualTo(1);
+
+        HealthGate.Verdict v = HealthGate.read(router);
+        assertThat(v.result()).isEqualTo("failed");
+        assertThat(v.reason()).contains("known-good 1 did not recover");
+        assertThat(store.target(LayerStore.LATEST)).contains("1");
+    }
+
+    @Test
     void aFailingLayerWithNothingToGoBackToFailsTheUnit() throws Exception {
         router = Files.createDirectories(tmp.resolve("router"));
         restarts = tmp.resolve("restarts");
