@@ -26,13 +26,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code strata layer build}: only the layer of a profile (the template build makes it too). */
-@Command(name = "build", usageHelpWidth = 100, mixinStandardHelpOptions = true,
-        description = {"Build the /router layer of a profile: a jlink runtime, this CLI's jars (with the agent),",
-            "the profile's layer files; signed; one squashfs file NAME-VERSION.layer. Cached by the digest of",
-            "every input: an unchanged layer is not rebuilt, and the same inputs give the same bytes.", "",
+@Command(name = "build", usageHelpWidth = 100,
+        description = {"Build only the /router layer of a profile (one signed squashfs file).", "",
+            "It holds a jlink runtime, this CLI's jars (with the agent) and the profile's layer files, and is",
+            "cached by the digest of every input: an unchanged layer is not rebuilt, and the same inputs",
+            "give the same bytes.", "",
             "Example (a second version of the default layer, for a live upgrade):",
             "  strata layer build --version 4.22.0.1 --output dist/"})
 final class LayerBuildCommand implements Callable<Integer> {
+
+    // Not mixinStandardHelpOptions: its --version would take the name a layer's version needs here.
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "PROFILE", defaultValue = "debian",
             description = "Profile file or name (default: ${DEFAULT-VALUE}).")

@@ -57,6 +57,29 @@ class LayerCommandTest {
         assertThat(tmp.resolve("router/1.0")).doesNotExist();
     }
 
+    @Test
+    void layerBuildTeachesAndRefusesABadVersionBeforeBuildingAnything() {
+        assertThat(StrataCli.run("layer", "build", "--help")).isZero();
+        assertThat(console.out()).contains("--version=VERSION").contains("strata layer build --version 4.22.0.1");
+
+        String profile = Path.of("../debian-profile/profiles/debian.yaml").toAbsolutePath().normalize().toString();
+        assertThat(StrataCli.run("layer", "build", profile, "--version", "../etc", "--cache", tmp.resolve("cache").toString(),
+                "--output", tmp.resolve("out").toString())).isEqualTo(2);
+        assertThat(console.err()).contains("layer version must be 1-64 of [0-9A-Za-z._+-], got '../etc'");
+        assertThat(tmp.resolve("out")).doesNotExist();
+    }
+
+    @Test
+    void keygenNeverOverwritesAKey() throws Exception {
+        Path prefix = tmp.resolve("k");
+        assertThat(StrataCli.run("layer", "keygen", prefix.toString())).isZero();
+        String before = Files.readString(tmp.resolve("k.key"));
+        assertThat(StrataCli.run("layer", "keygen", prefix.toString())).isEqualTo(2);
+        assertThat(console.err()).contains("not overwriting a key");
+        assertThat(Files.readString(tmp.resolve("k.key"))).isEqualTo(before);
+        assertThat(Files.getPosixFilePermissions(tmp.resolve("k.key")).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
+    }
+
     private static String[] concat(String[] a, String[] b) {
         String[] r = new String[a.length + b.length];
         System.arraycopy(a, 0, r, 0, a.length);
