@@ -141,9 +141,23 @@ public final class ApiHandler {
                 JsonNode body = read(request, mapper.constructType(JsonNode.class), "");
                 yield json(201, layers.install(body.path("file").isTextual() ? body.path("file").asText() : null));
             }
+            case "GET layers/*" -> json(200, layers.inspect(seg[3]));
             case "POST layers/*" -> {
+                if (seg.length == 4 && seg[3].equals("rollback")) {
+                    yield json(202, layers.rollback());
+                }
+                if (seg.length == 4 && seg[3].equals("gc")) {
+                    JsonNode body = read(request, mapper.constructType(JsonNode.class), "");
+                    JsonNode keep = body.path("keep");
+                    if (!keep.isIntegralNumber() || keep.asInt() < 1 || keep.asInt() > 100) {
+                        throw new BadRequest(400, "invalid request", List.of(new Problem("keep", keep.toString(),
+                                "expected how many layers to keep, 1-100")));
+                    }
+                    yield json(200, layers.gc(keep.asInt()));
+                }
                 if (seg.length != 5 || !seg[4].equals("activate")) {
-                    throw new BadRequest(404, "no such resource: " + path + " (POST /v1/layers/{version}/activate)");
+                    throw new BadRequest(404, "no such resource: " + path
+                            + " (POST /v1/layers/{version}/activate, /v1/layers/rollback, /v1/layers/gc)");
                 }
                 yield json(202, layers.activate(seg[3]));
             }

@@ -102,11 +102,55 @@ public final class LayerApi {
         }
     }
 
-    Map<String, Object> activate(String version) {
+    /** One installed layer's manifest (what {@code strata layer inspect} shows). */
+    Map<String, Object> inspect(String version) {
+        requireVersion(version);
+        try {
+            LayerManifest m = store().manifest(version);
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("name", m.name());
+            r.put("version", m.version());
+            r.put("created", m.created().toString());
+            r.put("contentSha256", m.contentSha256());
+            r.put("inputsSha256", m.inputsSha256());
+            r.put("minRootVersion", m.minRootVersion());
+            r.put("entryPoint", m.entryPoint());
+            r.put("healthCheck", m.healthCheck());
+            r.put("healthTimeoutSeconds", m.healthTimeoutSeconds());
+            return r;
+        } catch (LayerException e) {
+            throw new ApiHandler.BadRequest(404, e.getMessage());
+        }
+    }
+
+    /** Back to the known-good layer, live (the same transient unit as an activation). */
+    Map<String, Object> rollback() {
+        String good = store().target(LayerStore.KNOWN_GOOD)
+                .orElseThrow(() -> new ApiHandler.BadRequest(409, "no known-good layer to roll back to"));
+        if (good.equals(store().target(LayerStore.LATEST).orElse(""))) {
+            throw new ApiHandler.BadRequest(409, "the known-good layer " + good + " is already active");
+        }
+        return activate(good);
+    }
+
+    /** Removes installed layers beyond the newest {@code keep}, never one a pointer names. */
+    Map<String, Object> gc(int keep) {
+        try {
+            return Map.of("removed", store().gc(keep));
+        } catch (LayerException e) {
+            throw new ApiHandler.BadRequest(409, e.getMessage());
+        }
+    }
+
+    private static void requireVersion(String version) {
         if (!VERSION.matcher(version).matches()) {
             throw new ApiHandler.BadRequest(400, "invalid request", List.of(new Problem("version", version,
                     "1-64 of [0-9A-Za-z._+-]")));
         }
+    }
+
+    Map<String, Object> activate(String version) {
+        requireVersion(version);
         if (store().list().stream().noneMatch(i -> i.version().equals(version))) {
             throw new ApiHandler.BadRequest(404, "layer " + version + " is not installed (POST /v1/layers first)");
         }

@@ -60,6 +60,27 @@ class LayerApiTest {
     }
 
     @Test
+    void inspectsRollsBackLiveAndCollects() throws Exception {
+        LayerApi api = api();
+        for (String v : List.of("1.0", "2.0", "3.0")) {
+            api.install(layer(v, "4.22.0", true).toString());
+        }
+        assertThat(api.inspect("2.0")).containsEntry("version", "2.0").containsEntry("minRootVersion", "4.22.0")
+                .containsKey("contentSha256");
+        assertThatThrownBy(() -> api.rollback()).hasMessageContaining("no known-good layer");
+
+        LayerStore store = new LayerStore(tmp.resolve("router"), List.of(), LayerStore.StepHook.NONE);
+        store.activate("1.0");
+        store.markGood();
+        store.activate("3.0");
+        assertThat(api.rollback()).containsEntry("switching", "1.0");
+        assertThat(switched).containsExactly("1.0");
+
+        assertThat(api.gc(1)).isEqualTo(Map.of("removed", List.of("2.0"))); // 1.0 and 3.0 are pointed at
+        assertThatThrownBy(() -> api.inspect("2.0")).hasMessageContaining("not installed");
+    }
+
+    @Test
     void refusesBadPathsUnsignedLayersNewerRootsAndUnknownVersions() throws Exception {
         LayerApi api = api();
         assertThatThrownBy(() -> api.install("relative/path")).isInstanceOf(ApiHandler.BadRequest.class)
