@@ -7,7 +7,8 @@
 # Usage: sudo bench/agent-rules.sh
 # Knobs (Java system properties through BENCH_OPTS): -Dbench.perProcess=1000 (rules measured one
 # process each; 10000 is exact but takes minutes), -Dbench.firewall/forwards/aclCidrs,
-# -Dbench.jvm="..." (default: the options docs/agent.md recommends).
+# -Dbench.jvm="..." (default: the options docs/agent.md recommends), -Dbench.nmt=true (with
+# -XX:NativeMemoryTracking=summary in bench.jvm: where the loaded agent's memory goes).
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"

@@ -102,6 +102,12 @@ public final class AgentRulesBench {
             double wholeMs = ms(w0);
             Thread.sleep(500);
             long rssLoaded = rssKb(agent.pid());
+            if (Boolean.getBoolean("bench.nmt")) {
+                Process j = new ProcessBuilder("jcmd", Long.toString(agent.pid()), "VM.native_memory", "summary").redirectErrorStream(true).start();
+                System.out.println(new String(j.getInputStream().readAllBytes()));
+                Process pm = new ProcessBuilder("sh", "-c", "grep -E '^(Rss|Anonymous|Shared_Clean|Private_Clean)' /proc/" + agent.pid() + "/smaps_rollup").redirectErrorStream(true).start();
+                System.out.println(new String(pm.getInputStream().readAllBytes()));
+            }
 
             // Start-up with the 10,000 rules in the journal: the table is wiped first, as after a reboot.
             agent.destroyForcibly();
