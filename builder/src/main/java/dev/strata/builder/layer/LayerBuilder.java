@@ -99,7 +99,10 @@ public final class LayerBuilder {
                     in.layer().entryPoint(), in.layer().healthCheck(), in.layer().healthTimeoutSeconds());
             Files.write(tree.resolve(LayerManifest.FILE), manifest.toBytes());
             Files.write(tree.resolve(LayerManifest.SIGNATURE_FILE), LayerSignatures.sign(manifest, in.signingKey()));
-            normalise(tree, in.epoch());
+            // Only the two new files and their folder need it; the rest was normalised before the digest.
+            for (Path p : List.of(tree.resolve(LayerManifest.FILE), tree.resolve(LayerManifest.SIGNATURE_FILE), tree)) {
+                normaliseOne(p, in.epoch());
+            }
 
             Files.createDirectories(cached.getParent());
             Path tmp = cached.resolveSibling(cached.getFileName() + ".tmp-" + ProcessHandle.current().pid());
@@ -193,20 +196,23 @@ public final class LayerBuilder {
 
     /** Directories 0755, files 0755 or 0644 by their owner-execute bit, every time = epoch. */
     private static void normalise(Path tree, long epoch) throws IOException {
-        FileTime time = FileTime.from(Instant.ofEpochSecond(epoch));
         List<Path> all;
         try (Stream<Path> walk = Files.walk(tree)) {
             all = walk.sorted(Comparator.reverseOrder()).toList();
         }
         for (Path p : all) {
-            if (Files.isSymbolicLink(p)) {
-                continue;
-            }
-            boolean dir = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
-            boolean exec = dir || Files.getPosixFilePermissions(p).contains(PosixFilePermission.OWNER_EXECUTE);
-            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(exec ? "rwxr-xr-x" : "rw-r--r--"));
-            Files.setLastModifiedTime(p, time);
+            normaliseOne(p, epoch);
         }
+    }
+
+    private static void normaliseOne(Path p, long epoch) throws IOException {
+        if (Files.isSymbolicLink(p)) {
+            return;
+        }
+        boolean dir = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
+        boolean exec = dir || Files.getPosixFilePermissions(p).contains(PosixFilePermission.OWNER_EXECUTE);
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(exec ? "rwxr-xr-x" : "rw-r--r--"));
+        Files.setLastModifiedTime(p, FileTime.from(Instant.ofEpochSecond(epoch)));
     }
 
     private static Set<PosixFilePermission> permissions(int mode) {
