@@ -1,5 +1,7 @@
 package dev.strata.agent;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.strata.agent.model.ConfigPart;
 import dev.strata.agent.model.RouterConfig;
 import java.util.ArrayList;
@@ -9,11 +11,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** What changes between two configurations, part by part: items added and items removed. */
+/**
+ * What changes between two configurations, part by part: how many items are added and removed,
+ * and which. A change's answer carries the counts only unless the caller asks for the items
+ * ({@link #counts()}): echoing 10,000 new rules back would be 2.5 MB of JSON that no one reads.
+ */
 public record ConfigDiff(Map<String, PartDiff> parts) {
 
-    /** Items of one part that appear or disappear (a changed item is one removed plus one added). */
-    public record PartDiff(List<Object> added, List<Object> removed) {
+    /** Items of one part that appear or disappear (a changed item is one removed plus one added); null lists when counted only. */
+    @JsonPropertyOrder({"addedCount", "removedCount", "added", "removed"})
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record PartDiff(int addedCount, int removedCount, List<Object> added, List<Object> removed) {
+        PartDiff(List<Object> added, List<Object> removed) {
+            this(added.size(), removed.size(), added, removed);
+        }
+    }
+
+    /** The same diff with the counts only. */
+    public ConfigDiff counts() {
+        Map<String, PartDiff> out = new LinkedHashMap<>();
+        parts.forEach((k, v) -> out.put(k, new PartDiff(v.addedCount(), v.removedCount(), null, null)));
+        return new ConfigDiff(out);
     }
 
     public static ConfigDiff between(RouterConfig before, RouterConfig after) {
@@ -41,6 +59,11 @@ public record ConfigDiff(Map<String, PartDiff> parts) {
             }
         }
         return new ConfigDiff(out);
+    }
+
+    /** Items added plus items removed, over all parts. */
+    public int items() {
+        return parts.values().stream().mapToInt(p -> p.addedCount() + p.removedCount()).sum();
     }
 
     public boolean isEmpty() {

@@ -1,6 +1,12 @@
 package dev.strata.agent;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.deser.std.StringDeserializer;
+import java.io.IOException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,6 +38,7 @@ public final class Json {
                 .build();
         m.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
         m.registerModule(new SimpleModule()
+                .addDeserializer(String.class, new SharedStrings())
                 .addSerializer(Instant.class, ToStringSerializer.instance)
                 .addDeserializer(Instant.class, new com.fasterxml.jackson.databind.deser.std.FromStringDeserializer<Instant>(Instant.class) {
                     @Override
@@ -42,6 +49,26 @@ public final class Json {
         // "80" is not a number and 80 is not a string: no silent coercion between the two.
         m.configure(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS, false);
         return m;
+    }
+
+    /**
+     * String values read once per distinct text: 10,000 rules repeat a handful of protocols,
+     * public addresses and ports tens of thousands of times, and on a heap of a few tens of MB
+     * one copy each matters (interned strings are collected like any other once unused). Tokens
+     * that are not strings go to Jackson's own deserializer, which refuses them as before.
+     */
+    static final class SharedStrings extends StdScalarDeserializer<String> {
+        SharedStrings() {
+            super(String.class);
+        }
+
+        @Override
+        public String deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            if (p.hasToken(JsonToken.VALUE_STRING)) {
+                return p.getText().intern();
+            }
+            return StringDeserializer.instance.deserialize(p, ctxt);
+        }
     }
 
     public static ObjectMapper pretty() {

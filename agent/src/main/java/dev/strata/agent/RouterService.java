@@ -20,6 +20,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Transactions on the router's desired state. A change is validated, rendered, applied to the
@@ -35,15 +39,26 @@ public final class RouterService {
     /** A transaction's result; for a dry run, what would be loaded and nothing else. */
     public record Outcome(long generation, boolean changed, boolean dryRun, ConfigDiff diff, String nftScript,
                           List<String> ipCommands, Map<String, Long> timingsMs) {
+        /** The same outcome with the diff's counts only. */
+        public Outcome countsOnly() {
+            return new Outcome(generation, changed, dryRun, diff.counts(), nftScript, ipCommands, timingsMs);
+        }
     }
 
     private final GenerationStore store;
     private final DataPlane plane;
     private final Clock clock;
     private final RenderCache renderCache = new RenderCache();
+    private final HeapReturn heapReturn = new HeapReturn();
     private final Validator.ValidParts validParts = new Validator.ValidParts();
     private volatile Generation current;
     private volatile Applied applied = new Applied(-1, "starting");
+    /** Writes journal files while the kernel is programmed (one change at a time, so one thread). */
+    private final ExecutorService journal = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "journal");
+        t.setDaemon(true);
+        return t;
+    });
 
     public RouterService(GenerationStore store, DataPlane plane, Clock clock) {
         this.store = store;
@@ -59,7 +74,7 @@ public final class RouterService {
         try {
             RouterConfig c = g.config();
             Validator.check(c);
-            plane.apply(c, NftRenderer.render(c));
+            plane.apply(c, NftRenderer.render(c, renderCache), step -> { });
             applied = new Applied(g.generation(), null);
         } catch (ApplyException | InvalidConfigException e) {
             applied = new Applied(-1, "generation " + g.generation() + " could not be re-applied: " + e.getMessage());
@@ -93,20 +108,64 @@ public final class RouterService {
         if (diff.isEmpty() && applied.generation() == cur.generation()) {
             return new Outcome(cur.generation(), false, false, diff, null, null, t.laps);
         }
-        plane.apply(next, rendered);
-        t.lap("kernel");
         Generation g = new Generation(cur.generation() + 1, clock.instant(), operation, next);
+        // The journal file is written and fsync'ed while nft and ip program the kernel (they are
+        // other processes, so the disk wait overlaps theirs); it joins the journal by a rename
+        // only once the kernel has taken the change.
+        Future<GenerationStore.Prepared> journaled = journal.submit(() -> store.prepare(g));
         try {
-            store.commit(g);
-        } catch (RuntimeException e) {
+            plane.apply(next, rendered, t::lap);
+        } catch (RuntimeException | Error e) {
+            discard(journaled);
+            throw e;
+        }
+        try {
+            awaitPrepared(journaled).publish();
+        } catch (RuntimeException | Error e) {
             // Not durable, so not accepted: put the kernel back to the last accepted generation.
-            plane.apply(cur.config(), NftRenderer.render(cur.config()));
+            putBack(cur, e);
             throw e;
         }
         t.lap("commit");
         current = g;
         applied = new Applied(g.generation(), null);
+        heapReturn.changed(diff.items());
         return new Outcome(g.generation(), true, false, diff, null, null, t.laps);
+    }
+
+    private void putBack(Generation cur, Throwable why) {
+        try {
+            plane.apply(cur.config(), NftRenderer.render(cur.config(), renderCache), step -> { });
+        } catch (RuntimeException | Error again) {
+            // The kernel holds neither generation for sure: say so until a change or a restart applies one whole.
+            applied = new Applied(-1, "generation " + (cur.generation() + 1) + " could not be committed (" + why.getMessage()
+                    + ") and putting generation " + cur.generation() + " back failed: " + again.getMessage());
+        }
+    }
+
+    private static GenerationStore.Prepared awaitPrepared(Future<GenerationStore.Prepared> f) {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing the journal", e);
+        }
+    }
+
+    private static void discard(Future<GenerationStore.Prepared> f) {
+        try {
+            awaitPrepared(f).discard();
+        } catch (RuntimeException | Error ignored) {
+            // it was not written: nothing to throw away (prepare deletes its own leftovers)
+        }
     }
 
     /** Milliseconds per step of a transaction, reported with its outcome (where did the time go). */
@@ -148,7 +207,7 @@ public final class RouterService {
         return apply("rollback to " + generation, g.config(), dryRun);
     }
 
-    public List<Generation> history() {
+    public List<GenerationStore.Entry> history() {
         return store.history();
     }
 

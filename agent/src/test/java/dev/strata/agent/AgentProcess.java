@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * The agent as a real process inside a network namespace, started from this JVM's classpath
- * with the VR's memory settings, driven through its Unix socket.
+ * with the VR's JVM options (the layer's agent.jvm.options), driven through its Unix socket.
  */
 final class AgentProcess implements AutoCloseable {
 
@@ -38,13 +38,15 @@ final class AgentProcess implements AutoCloseable {
     AgentProcess start() throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns,
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:MaxRAM=256m", "-XX:ActiveProcessorCount=1", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx16m",
+                AgentJvm.argument(),
                 "-Dstrata.version=" + version,
                 "-cp", System.getProperty("java.class.path"), "dev.strata.agent.Main",
                 "--socket", socket.toString(), "--state-dir", stateDir.toString()));
         cmd.addAll(extraArgs);
         Files.createDirectories(log.getParent());
-        process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("MALLOC_ARENA_MAX", "2"); // as the layer's launcher sets it
+        process = pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {

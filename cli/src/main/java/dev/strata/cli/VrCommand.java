@@ -112,9 +112,12 @@ final class VrCommand {
         @Parameters(paramLabel = "FILE", description = "The router's desired state (see docs/agent.md).")
         Path file;
 
+        @Option(names = "--diff", description = "List the items added and removed, not only how many.")
+        boolean items;
+
         @Override
         UnixHttp.Reply request() throws IOException {
-            return conn.http().send("PUT", "/v1/config", Files.readString(file, StandardCharsets.UTF_8));
+            return conn.http().send("PUT", "/v1/config" + (items ? "?diff=full" : ""), Files.readString(file, StandardCharsets.UTF_8));
         }
 
         @Override
@@ -183,9 +186,12 @@ final class VrCommand {
         @Parameters(paramLabel = "GEN")
         long generation;
 
+        @Option(names = "--diff", description = "List the items added and removed, not only how many.")
+        boolean items;
+
         @Override
         UnixHttp.Reply request() throws IOException {
-            return conn.http().send("POST", "/v1/rollback", "{\"generation\":" + generation + "}");
+            return conn.http().send("POST", "/v1/rollback" + (items ? "?diff=full" : ""), "{\"generation\":" + generation + "}");
         }
 
         @Override
@@ -222,10 +228,12 @@ final class VrCommand {
         return dot < 0 ? instant : instant.substring(0, dot) + "Z";
     }
 
+    /** Per part: how many items were added and removed, then the items themselves when the agent sent them. */
     static void printDiff(JsonNode diff) {
         for (Iterator<Map.Entry<String, JsonNode>> it = diff.path("parts").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            System.out.println("  " + e.getKey() + ":");
+            System.out.println("  " + e.getKey() + ": +" + e.getValue().path("addedCount").asInt() + " -"
+                    + e.getValue().path("removedCount").asInt());
             e.getValue().path("removed").forEach(i -> System.out.println("    - " + i));
             e.getValue().path("added").forEach(i -> System.out.println("    + " + i));
         }

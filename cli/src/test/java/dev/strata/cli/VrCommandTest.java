@@ -76,21 +76,24 @@ class VrCommandTest {
         assertThat(StrataCli.run("vr", "health", "--socket", sock)).isZero();
         assertThat(console.out()).contains("ok: version cli-test, generation 0");
 
-        assertThat(StrataCli.run("vr", "apply", v1.toString(), "--socket", sock)).isZero();
-        assertThat(console.out()).contains("applied: generation 1", "+ {\"publicIp\":\"203.0.113.2\",\"protocol\":\"tcp\",\"ports\":\"22\"}");
+        assertThat(StrataCli.run("vr", "apply", v1.toString(), "--diff", "--socket", sock)).isZero();
+        assertThat(console.out()).contains("applied: generation 1", "firewall: +1 -0",
+                "+ {\"publicIp\":\"203.0.113.2\",\"protocol\":\"tcp\",\"ports\":\"22\"}");
 
         console.resetOut();
         assertThat(StrataCli.run("vr", "diff", v2.toString(), "--ruleset", "--socket", sock)).isZero();
         assertThat(console.out()).contains("changes from generation 1", "nft: element updates only",
                 "add element inet strata fw_l4_4 { 203.0.113.2 . udp . 53 . 0.0.0.0/0 }");
 
+        console.resetOut();
         assertThat(StrataCli.run("vr", "apply", v2.toString(), "--socket", sock)).isZero();
+        assertThat(console.out()).as("counts only, unless --diff").contains("firewall: +1 -0").doesNotContain("\"udp\"");
         console.resetOut();
         assertThat(StrataCli.run("vr", "history", "--socket", sock)).isZero();
         assertThat(console.out()).containsPattern("1\\s+\\S+\\s+apply").containsPattern("2\\s+\\S+\\s+apply");
 
         console.resetOut();
-        assertThat(StrataCli.run("vr", "rollback", "1", "--socket", sock)).isZero();
+        assertThat(StrataCli.run("vr", "rollback", "1", "--diff", "--socket", sock)).isZero();
         assertThat(console.out()).contains("rolled back to generation 1: now generation 3", "- {\"publicIp\":\"203.0.113.2\",\"protocol\":\"udp\"");
 
         console.resetOut();

@@ -74,6 +74,11 @@ public final class ApiHandler {
             return json(500, body);
         } catch (RuntimeException e) {
             return json(500, error("internal error: " + e, List.of()));
+        } catch (OutOfMemoryError e) {
+            // The request needed more heap than the agent has (-Xmx): refused before anything changed,
+            // or, if it struck while the kernel was programmed, the service put the last generation back.
+            return json(503, error("not enough memory for this request (agent heap " + Runtime.getRuntime().maxMemory() / (1024 * 1024)
+                    + " MB); nothing changed: send it in smaller parts or give the agent more heap", List.of()));
         }
     }
 
@@ -84,6 +89,12 @@ public final class ApiHandler {
             throw new BadRequest(404, "no such resource: " + path + " (the API lives under /v1, see /v1/openapi.json)");
         }
         boolean dryRun = "true".equals(query(request, "dryRun"));
+        // A dry run shows which items change; a change says how many, unless asked (?diff=full).
+        String diff = query(request, "diff");
+        if (diff != null && !diff.equals("full") && !diff.equals("counts")) {
+            throw new BadRequest(400, "invalid request", List.of(new Problem("diff", diff, "expected full or counts")));
+        }
+        boolean fullDiff = diff == null ? dryRun : diff.equals("full");
         String res = seg[2];
         return switch (method + " " + res + (seg.length > 3 ? "/*" : "")) {
             case "GET health" -> json(200, health());
@@ -93,7 +104,7 @@ public final class ApiHandler {
                     "config", service.desired().config()));
             case "PUT config", "POST config" -> {
                 RouterConfig c = read(request, mapper.constructType(RouterConfig.class), "");
-                yield json(200, service.apply("apply", c, dryRun));
+                yield json(200, outcome(service.apply("apply", c, dryRun), fullDiff));
             }
             case "GET config/*" -> {
                 ConfigPart p = part(seg[3]);
@@ -103,7 +114,7 @@ public final class ApiHandler {
             case "PUT config/*" -> {
                 ConfigPart p = part(seg[3]);
                 List<?> items = read(request, listOf(p), p.jsonName());
-                yield json(200, service.replacePart(p, items, dryRun));
+                yield json(200, outcome(service.replacePart(p, items, dryRun), fullDiff));
             }
             case "PATCH config/*" -> {
                 ConfigPart p = part(seg[3]);
@@ -116,11 +127,9 @@ public final class ApiHandler {
                 }
                 List<?> add = convert(body.path("add"), listOf(p), "add");
                 List<?> remove = convert(body.path("remove"), listOf(p), "remove");
-                yield json(200, service.patchPart(p, add, remove, dryRun));
+                yield json(200, outcome(service.patchPart(p, add, remove, dryRun), fullDiff));
             }
-            case "GET history" -> json(200, service.history().stream()
-                    .map(g -> Map.of("generation", g.generation(), "createdAt", g.createdAt().toString(), "operation", g.operation()))
-                    .toList());
+            case "GET history" -> json(200, service.history());
             case "GET history/*" -> json(200, service.generation(number(seg[3], "generation"))
                     .orElseThrow(() -> new NoSuchElementException("no generation " + seg[3] + " in the history")));
             case "POST rollback" -> {
@@ -130,7 +139,7 @@ public final class ApiHandler {
                     throw new BadRequest(400, "invalid request", List.of(new Problem("generation", g.toString(),
                             "expected a generation number from the history")));
                 }
-                yield json(200, service.rollback(g.asLong(), dryRun));
+                yield json(200, outcome(service.rollback(g.asLong(), dryRun), fullDiff));
             }
             case "GET counters" -> new Reply(200, "application/json",
                     service.counters().getBytes(StandardCharsets.UTF_8));
@@ -200,16 +209,21 @@ public final class ApiHandler {
         return m;
     }
 
+    private static RouterService.Outcome outcome(RouterService.Outcome o, boolean fullDiff) {
+        return fullDiff ? o : o.countsOnly();
+    }
+
     private <T> T read(HttpRequest request, JavaType type, String prefix) {
-        if (request.body().length > MAX_BODY) {
+        byte[] body = request.body();
+        if (body.length > MAX_BODY) {
             throw new BadRequest(413, "request body larger than " + MAX_BODY + " bytes");
         }
-        String body = new String(request.body(), StandardCharsets.UTF_8);
-        if (body.isBlank()) {
+        if (isBlank(body)) {
             throw new BadRequest(400, "invalid request", List.of(new Problem(prefix.isEmpty() ? "$" : prefix, null,
                     "the request needs a JSON body")));
         }
         try {
+            // Parsed from the bytes as they came: no String copy of a request that can be megabytes.
             T value = mapper.readValue(body, type);
             if (value == null) {
                 throw new BadRequest(400, "invalid request", List.of(new Problem("$", "null", "expected a JSON document")));
@@ -217,7 +231,18 @@ public final class ApiHandler {
             return value;
         } catch (JsonProcessingException e) {
             throw new BadRequest(400, "invalid request", List.of(prefixed(Json.problem(e), prefix)));
+        } catch (IOException e) {
+            throw new BadRequest(400, "invalid request", List.of(new Problem(prefix.isEmpty() ? "$" : prefix, null, e.getMessage())));
         }
+    }
+
+    private static boolean isBlank(byte[] body) {
+        for (byte b : body) {
+            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private List<?> convert(JsonNode node, JavaType type, String prefix) {

@@ -14,14 +14,11 @@ import java.util.regex.Pattern;
  */
 public final class Net {
 
-    private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
     private static final Pattern IPV6_CHARS = Pattern.compile("[0-9a-fA-F:.]{2,45}");
     /** Linux interface names: at most 15 bytes; we allow the safe subset. */
     private static final Pattern IFNAME = Pattern.compile("[a-zA-Z][a-zA-Z0-9_.-]{0,14}");
     /** Names that become part of nft chain and counter names. */
     private static final Pattern IDENT = Pattern.compile("[a-zA-Z][a-zA-Z0-9_]{0,31}");
-    private static final Pattern PORTS = Pattern.compile("(\\d{1,5})(?:[-:](\\d{1,5}))?");
-    private static final Pattern PREFIX = Pattern.compile("\\d{1,3}");
 
     private Net() {
     }
@@ -32,8 +29,9 @@ public final class Net {
             return Optional.empty();
         }
         try {
-            if (IPV4.matcher(s).matches()) {
-                return Optional.of(InetAddress.getByName(s));
+            byte[] v4 = ipv4(s, 0, s.length());
+            if (v4 != null) {
+                return Optional.of(InetAddress.getByAddress(v4));
             }
             if (s.indexOf(':') >= 0 && IPV6_CHARS.matcher(s).matches()) {
                 InetAddress a = InetAddress.getByName(s);
@@ -43,6 +41,55 @@ public final class Net {
             return Optional.empty();
         }
         return Optional.empty();
+    }
+
+    /**
+     * A dotted quad between {@code from} and {@code to}, or null: four decimal numbers 0-255
+     * without leading zeros ({@code 010} could be read as octal elsewhere). Written out rather
+     * than a regular expression plus {@link InetAddress#getByName}: validation and rendering
+     * parse every address of 10,000 rules, and this is a few times faster and allocates nothing
+     * but the result.
+     */
+    static byte[] ipv4(String s, int from, int to) {
+        byte[] out = new byte[4];
+        int part = 0;
+        int i = from;
+        while (true) {
+            int start = i;
+            int value = 0;
+            while (i < to && i - start < 3 && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+                value = value * 10 + (s.charAt(i) - '0');
+                i++;
+            }
+            int digits = i - start;
+            if (digits == 0 || value > 255 || (digits > 1 && s.charAt(start) == '0')) {
+                return null;
+            }
+            out[part++] = (byte) value;
+            if (part == 4) {
+                return i == to ? out : null;
+            }
+            if (i >= to || s.charAt(i) != '.') {
+                return null;
+            }
+            i++;
+        }
+    }
+
+    /** A decimal number of 1 to {@code maxDigits} digits filling {@code from..to}, or -1. */
+    private static int number(String s, int from, int to, int maxDigits) {
+        if (to <= from || to - from > maxDigits) {
+            return -1;
+        }
+        int value = 0;
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
     }
 
     /** An address with a prefix length, e.g. 10.1.1.1/24 or 2001:db8::1/64; a bare address is a host prefix. */
@@ -59,12 +106,8 @@ public final class Net {
         int max = a.get() instanceof Inet4Address ? 32 : 128;
         int prefix = max;
         if (slash >= 0) {
-            String p = s.substring(slash + 1);
-            if (!PREFIX.matcher(p).matches()) {
-                return Optional.empty();
-            }
-            prefix = Integer.parseInt(p);
-            if (prefix > max) {
+            prefix = number(s, slash + 1, s.length(), 3);
+            if (prefix < 0 || prefix > max) {
                 return Optional.empty();
             }
         }
@@ -75,13 +118,14 @@ public final class Net {
         if (s == null) {
             return Optional.empty();
         }
-        java.util.regex.Matcher m = PORTS.matcher(s);
-        if (!m.matches()) {
-            return Optional.empty();
+        // "80", "1000-2000", or CloudStack's "1000:2000"
+        int sep = s.indexOf('-');
+        if (sep < 0) {
+            sep = s.indexOf(':');
         }
-        int lo = Integer.parseInt(m.group(1));
-        int hi = m.group(2) != null ? Integer.parseInt(m.group(2)) : lo;
-        if (lo < 1 || hi > 65535 || lo > hi) {
+        int lo = number(s, 0, sep < 0 ? s.length() : sep, 5);
+        int hi = sep < 0 ? lo : number(s, sep + 1, s.length(), 5);
+        if (lo < 1 || hi < 1 || hi > 65535 || lo > hi) {
             return Optional.empty();
         }
         return Optional.of(new PortRange(lo, hi));

@@ -3,7 +3,9 @@ package dev.strata.agent.plane;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -31,7 +33,18 @@ public final class Commands {
         }
     }
 
+    /** Text written to a program's standard input as it is produced, so that a large input is never held whole. */
+    @FunctionalInterface
+    public interface Text {
+        void writeTo(Appendable out) throws IOException;
+    }
+
     public static Result run(List<String> command, String stdin, Duration timeout) {
+        return feed(command, stdin == null ? null : out -> out.append(stdin), timeout);
+    }
+
+    /** Runs {@code command} with what {@code stdin} writes as its standard input (null: none). */
+    public static Result feed(List<String> command, Text stdin, Duration timeout) {
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("LC_ALL", "C");
         Process p;
@@ -42,9 +55,9 @@ public final class Commands {
         }
         CompletableFuture<byte[]> out = drain(p.getInputStream());
         CompletableFuture<byte[]> err = drain(p.getErrorStream());
-        try (OutputStream in = p.getOutputStream()) {
+        try (Writer in = new BufferedWriter(new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8), 64 * 1024)) {
             if (stdin != null) {
-                in.write(stdin.getBytes(StandardCharsets.UTF_8));
+                stdin.writeTo(in);
             }
         } catch (IOException e) {
             // the program exited before reading everything: its exit code and stderr say why

@@ -21,7 +21,12 @@ public final class Nft {
 
     /** Loads {@code script} with {@code nft -f -}: the kernel takes all of it or none. */
     public void load(String script) {
-        Commands.Result r = Commands.run(List.of(program, "-f", "-"), script, TIMEOUT);
+        load(out -> out.append(script));
+    }
+
+    /** Loads what {@code script} writes, streamed into {@code nft -f -}: one transaction, all of it or none. */
+    public void load(Commands.Text script) {
+        Commands.Result r = Commands.feed(List.of(program, "-f", "-"), script, TIMEOUT);
         if (!r.ok()) {
             throw new ApplyException("nftables refused the ruleset (previous ruleset still loaded): " + r.why());
         }

@@ -1,5 +1,6 @@
 package dev.strata.agent.plane;
 
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -18,8 +19,7 @@ public record NftSet(String name, String kind, String declaration, List<String> 
         return kind + " " + name + " { " + declaration + " }";
     }
 
-    String render() {
-        StringBuilder b = new StringBuilder();
+    void writeTo(Appendable b) throws IOException {
         b.append("  ").append(kind).append(' ').append(name).append(" {\n    ").append(declaration).append('\n');
         if (!elements.isEmpty()) {
             b.append("    elements = {\n");
@@ -28,6 +28,6 @@ public record NftSet(String name, String kind, String declaration, List<String> 
             }
             b.append("    }\n");
         }
-        return b.append("  }\n").toString();
+        b.append("  }\n");
     }
 }

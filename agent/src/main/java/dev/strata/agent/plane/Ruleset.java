@@ -1,5 +1,7 @@
 package dev.strata.agent.plane;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -45,35 +47,49 @@ public record Ruleset(List<String> counters, List<NftSet> sets, List<String> cha
      */
     public String fullScript(Map<String, long[]> carried) {
         StringBuilder b = new StringBuilder();
-        b.append("table ").append(FAMILY).append(' ').append(TABLE).append(" {}\n");
-        b.append("delete table ").append(FAMILY).append(' ').append(TABLE).append('\n');
-        b.append(tableText(carried));
+        try {
+            writeFullScript(b, carried);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringBuilder does not throw
+        }
         return b.toString();
+    }
+
+    /** {@link #fullScript(Map)}, written to {@code out} piece by piece (straight into nft's input). */
+    public void writeFullScript(Appendable out, Map<String, long[]> carried) throws IOException {
+        out.append("table ").append(FAMILY).append(' ').append(TABLE).append(" {}\n");
+        out.append("delete table ").append(FAMILY).append(' ').append(TABLE).append('\n');
+        writeTable(out, carried);
     }
 
     /** The table as declared (what {@code nft list table} would show, in our own layout). */
     public String tableText() {
-        return tableText(Map.of());
+        StringBuilder b = new StringBuilder();
+        try {
+            writeTable(b, Map.of());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return b.toString();
     }
 
-    private String tableText(Map<String, long[]> carried) {
-        StringBuilder b = new StringBuilder();
+    private void writeTable(Appendable b, Map<String, long[]> carried) throws IOException {
         b.append("table ").append(FAMILY).append(' ').append(TABLE).append(" {\n");
         for (String c : counters) {
             long[] v = carried.get(c);
             b.append("  counter ").append(c).append(" {\n");
             if (v != null) {
-                b.append("    packets ").append(v[0]).append(" bytes ").append(v[1]).append('\n');
+                b.append("    packets ").append(Long.toString(v[0])).append(" bytes ").append(Long.toString(v[1])).append('\n');
             }
             b.append("  }\n");
         }
         for (NftSet s : sets) {
-            b.append(s.render());
+            s.writeTo(b);
         }
         for (String c : chains) {
             b.append(c);
         }
-        return b.append("}\n").toString();
+        b.append("}\n");
     }
 
     /** Counters, set shapes and chains: if two rulesets have the same structure, only elements differ. */

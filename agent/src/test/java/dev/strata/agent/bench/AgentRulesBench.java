@@ -2,6 +2,7 @@ package dev.strata.agent.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.strata.agent.AgentJvm;
 import dev.strata.agent.Json;
 import dev.strata.agent.UnixHttp;
 import dev.strata.agent.model.AclRule;
@@ -33,9 +34,12 @@ public final class AgentRulesBench {
         int firewall = Integer.getInteger("bench.firewall", 4000);
         int forwards = Integer.getInteger("bench.forwards", 3000);
         int aclCidrs = Integer.getInteger("bench.aclCidrs", 3000);
-        int perProcess = Integer.getInteger("bench.perProcess", 1000);
-        String jvmOpts = System.getProperty("bench.jvm", "-XX:MaxRAM=256m -XX:ActiveProcessorCount=1 -XX:+UseSerialGC -Xmx16m -Xss256k"
-                + " -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m -Djdk.nio.maxCachedBufferSize=65536");
+        int perProcess = Integer.getInteger("bench.perProcess", 10_000);
+        // What the layer's launcher runs (agent.jvm.options), unless told otherwise.
+        String jvmOpts = System.getProperty("bench.jvm", AgentJvm.argument());
+        // -Dbench.cpu=0: the agent, nft, ip and the per-process baselines all on one CPU, as in a one-vCPU VM.
+        String cpu = System.getProperty("bench.cpu", "");
+        List<String> pin = cpu.isEmpty() ? List.of() : List.of("taskset", "-c", cpu);
         String classpath = System.getProperty("bench.classpath", System.getProperty("java.class.path"));
         int total = firewall + forwards + aclCidrs;
         String ns = "sa-bench" + ProcessHandle.current().pid() + "-r";
@@ -48,8 +52,8 @@ public final class AgentRulesBench {
                 sh("ip", "-n", ns, "link", "add", dev, "type", "veth", "peer", "name", dev + "p");
             }
             Path socket = work.resolve("run/agent.sock");
-            List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns,
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+            List<String> cmd = new ArrayList<>(pin);
+            cmd.addAll(List.of("ip", "netns", "exec", ns, Path.of(System.getProperty("java.home"), "bin", "java").toString()));
             cmd.addAll(Arrays.asList(jvmOpts.trim().split("\\s+")));
             cmd.addAll(List.of("-cp", classpath, "dev.strata.agent.Main", "--socket", socket.toString(),
                     "--state-dir", work.resolve("state").toString()));
@@ -100,8 +104,10 @@ public final class AgentRulesBench {
             long w0 = System.nanoTime();
             check(http.send("PUT", "/v1/config", body.replace("\"ports\":\"1000\"", "\"ports\":\"999\"")));
             double wholeMs = ms(w0);
-            Thread.sleep(500);
+            // At rest: the agent gives the heap back a second after a large change, glibc's free memory every 2 s.
+            Thread.sleep(Long.getLong("bench.settleMs", 3000));
             long rssLoaded = rssKb(agent.pid());
+            long rssPeak = statusKb(agent.pid(), "VmHWM:");
             if (Boolean.getBoolean("bench.nmt")) {
                 Process j = new ProcessBuilder("jcmd", Long.toString(agent.pid()), "VM.native_memory", "summary").redirectErrorStream(true).start();
                 System.out.println(new String(j.getInputStream().readAllBytes()));
@@ -121,14 +127,14 @@ public final class AgentRulesBench {
             agent.waitFor();
             agent = null;
 
-            Baseline nft = nftPerRule(ns, perProcess);
-            Baseline ipt = iptablesPerRule(ns, perProcess);
+            Baseline nft = nftPerRule(pin, ns, perProcess);
+            Baseline ipt = iptablesPerRule(pin, ns, perProcess);
             double nftFull = nft.extrapolate(total);
             double iptFull = ipt.extrapolate(total);
 
             System.out.println("Strata VR agent: " + total + " rules (" + firewall + " firewall openings, " + forwards
                     + " port forwards, " + aclCidrs + " ACL CIDRs in 30 rules), JVM " + jvmOpts + ", MALLOC_ARENA_MAX="
-                    + System.getProperty("bench.mallocArenas", "2"));
+                    + System.getProperty("bench.mallocArenas", "2") + (cpu.isEmpty() ? ", not pinned" : ", everything on CPU " + cpu));
             System.out.printf("  start-up to healthy (empty state)          %9.0f ms%n", startMs);
             System.out.printf("  start-up to healthy with %d rules to re-apply %6.0f ms%n", total, restartMs);
             System.out.printf("  RSS at rest                                %9.1f MB%n", rssRest / 1024.0);
@@ -142,7 +148,8 @@ public final class AgentRulesBench {
                     min(remove), max(remove));
             System.out.println("  steps of the last add (ms): " + laps.get(laps.size() - 1));
             System.out.printf("  re-apply all %d, one rule changed        %9.0f ms%n", total, wholeMs);
-            System.out.printf("  RSS after %d rules                       %9.1f MB%n", total, rssLoaded / 1024.0);
+            System.out.printf("  RSS after %d rules, at rest              %9.1f MB   (peak while changing: %.1f MB)%n", total,
+                    rssLoaded / 1024.0, rssPeak / 1024.0);
             System.out.println("One process per rule (CloudStack's way today), measured on " + perProcess + " rules:");
             System.out.printf("  nft add rule    %d rules in %8.0f ms (first 100: %.1f ms/rule, last 100: %.1f ms/rule)%n",
                     perProcess, nft.totalMs, nft.firstPerRule, nft.lastPerRule);
@@ -212,19 +219,19 @@ public final class AgentRulesBench {
         }
     }
 
-    static Baseline nftPerRule(String ns, int rules) {
+    static Baseline nftPerRule(List<String> pin, String ns, int rules) {
         sh("ip", "netns", "exec", ns, "nft", "add", "table", "inet", "percall");
         sh("ip", "netns", "exec", ns, "nft", "add", "chain", "inet", "percall", "fw",
                 "{ type filter hook prerouting priority -150; policy accept; }");
-        return perRule(rules, i -> List.of("ip", "netns", "exec", ns, "nft", "add", "rule", "inet", "percall", "fw",
+        return perRule(rules, i -> pinned(pin, "ip", "netns", "exec", ns, "nft", "add", "rule", "inet", "percall", "fw",
                 "ip", "daddr", "203.0.113." + (10 + i % 20), "tcp", "dport", Integer.toString(1000 + i / 20),
                 "ip", "saddr", "198.18." + (i % 256) + ".0/24", "counter", "accept"), () ->
                 sh("ip", "netns", "exec", ns, "nft", "delete", "table", "inet", "percall"));
     }
 
-    static Baseline iptablesPerRule(String ns, int rules) {
+    static Baseline iptablesPerRule(List<String> pin, String ns, int rules) {
         sh("ip", "netns", "exec", ns, "iptables", "-N", "PERCALL");
-        return perRule(rules, i -> List.of("ip", "netns", "exec", ns, "iptables", "-A", "PERCALL",
+        return perRule(rules, i -> pinned(pin, "ip", "netns", "exec", ns, "iptables", "-A", "PERCALL",
                 "-d", "203.0.113." + (10 + i % 20), "-p", "tcp", "--dport", Integer.toString(1000 + i / 20),
                 "-s", "198.18." + (i % 256) + ".0/24", "-j", "ACCEPT"), () -> {
                     sh("ip", "netns", "exec", ns, "iptables", "-F", "PERCALL");
@@ -285,9 +292,19 @@ public final class AgentRulesBench {
         throw new IllegalStateException("agent not healthy");
     }
 
+    static List<String> pinned(List<String> pin, String... cmd) {
+        List<String> out = new ArrayList<>(pin);
+        out.addAll(List.of(cmd));
+        return out;
+    }
+
     static long rssKb(long pid) throws IOException {
+        return statusKb(pid, "VmRSS:");
+    }
+
+    static long statusKb(long pid, String field) throws IOException {
         for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-            if (l.startsWith("VmRSS:")) {
+            if (l.startsWith(field)) {
                 return Long.parseLong(l.replaceAll("\\D", ""));
             }
         }

@@ -36,7 +36,7 @@ class GenerationStoreTest {
         GenerationStore again = new GenerationStore(dir, 10);
         assertThat(again.latest()).isEqualTo(gen(2));
         assertThat(again.read(1)).contains(gen(1));
-        assertThat(again.history()).extracting(Generation::generation).containsExactly(1L, 2L);
+        assertThat(again.history()).extracting(GenerationStore.Entry::generation).containsExactly(1L, 2L);
     }
 
     @Test
@@ -63,6 +63,6 @@ class GenerationStoreTest {
         for (long i = 1; i <= 6; i++) {
             s.commit(gen(i));
         }
-        assertThat(s.history()).extracting(Generation::generation).containsExactly(4L, 5L, 6L);
+        assertThat(s.history()).extracting(GenerationStore.Entry::generation).containsExactly(4L, 5L, 6L);
     }
 }
