@@ -1,5 +1,7 @@
 package dev.strata.agent;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -7,12 +9,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Gives the heap back to the system after a large change. Replacing 10,000 rules briefly needs
- * two configurations and two rulesets at once (about twice the 6 MB they take at rest); the
- * serial collector keeps the heap it grew to until a full collection shrinks it. On a 256 MB
- * VM that memory belongs to dnsmasq, haproxy and the rest, so a moment after a large change
- * (when no further change has come) the agent runs one full collection (15-20 ms for 10,000
- * rules), and the JVM's options (MaxHeapFreeRatio, -ShrinkHeapInSteps) return what it frees.
- * Small changes (one rule) never trigger it: they allocate little and must stay fast.
+ * two configurations and two rulesets at once (about twice the 6 MB they take at rest), and
+ * the heap may grow freely for that (the JVM's default free ratios: fewer collections, a
+ * faster change). The serial collector keeps the heap it grew to until a full collection
+ * shrinks it; on a 256 MB VM that memory belongs to dnsmasq, haproxy and the rest. So a moment
+ * after a large change (when no further change has come) the agent runs one full collection
+ * (15-20 ms for 10,000 rules) with the heap's free ratios lowered for that collection only:
+ * the heap shrinks to what is live plus a tenth, then grows as freely as before when the next
+ * change needs it. Small changes (one rule) never trigger it: they allocate little and must
+ * stay fast. Measured with 10,000 rules: 70 MB resident after the change, 60 MB at rest.
  */
 final class HeapReturn {
 
@@ -38,8 +43,42 @@ final class HeapReturn {
         pending = timer.schedule(HeapReturn::collect, DELAY_MS, TimeUnit.MILLISECONDS);
     }
 
+    /** Free heap kept after the collection that gives memory back, in percent of the heap. */
+    private static final String REST_MIN_FREE = "0";
+    private static final String REST_MAX_FREE = "10";
+
     @SuppressWarnings("java:S1215") // an explicit collection is the point: the serial collector shrinks the heap only at a full one
     private static void collect() {
-        System.gc();
+        HotSpotDiagnosticMXBean vm;
+        try {
+            vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+        } catch (RuntimeException | LinkageError e) {
+            System.gc(); // a runtime without jdk.management: a plain collection returns what the options allow
+            return;
+        }
+        String min = vm.getVMOption("MinHeapFreeRatio").getValue();
+        String max = vm.getVMOption("MaxHeapFreeRatio").getValue();
+        try {
+            // Lower the minimum before the maximum (and raise the maximum first when restoring):
+            // the JVM refuses a minimum above the maximum.
+            vm.setVMOption("MinHeapFreeRatio", REST_MIN_FREE);
+            vm.setVMOption("MaxHeapFreeRatio", REST_MAX_FREE);
+        } catch (RuntimeException e) {
+            System.err.println("strata-agent: heap free ratios not lowered: " + e.getMessage());
+        }
+        try {
+            System.gc();
+        } finally {
+            restore(vm, min, max);
+        }
+    }
+
+    private static void restore(HotSpotDiagnosticMXBean vm, String min, String max) {
+        try {
+            vm.setVMOption("MaxHeapFreeRatio", max);
+            vm.setVMOption("MinHeapFreeRatio", min);
+        } catch (RuntimeException e) {
+            System.err.println("strata-agent: heap free ratios not restored: " + e.getMessage());
+        }
     }
 }

@@ -37,10 +37,12 @@ public final class Main {
         RouterService service = new RouterService(store, new DataPlane(new Nft(o.nft()), new IpPlane(o.ip())),
                 Clock.systemUTC());
         service.start();
-        ApiServer server = new ApiServer(new ApiHandler(service, version(), new LayerApi(o.routerDir(), o.trustedKeys(), o.rootRelease(),
-                LayerApi.systemdSwitch(o.routerDir(), o.trustedKeys()))), o.socket(), o.tls());
+        ApiHandler api = new ApiHandler(service, version(), new LayerApi(o.routerDir(), o.trustedKeys(), o.rootRelease(),
+                LayerApi.systemdSwitch(o.routerDir(), o.trustedKeys())));
+        ApiServer server = new ApiServer(api, o.socket(), o.tls());
         server.start();
         ApiServer.restrict(o.socket());
+        api.warmUpInBackground();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 server.close();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.strata.agent.Json;
 import dev.strata.agent.RouterService;
 import dev.strata.agent.model.ConfigPart;
@@ -33,8 +34,8 @@ public final class ApiHandler {
 
     private final RouterService service;
     private final String version;
-    private final ObjectMapper mapper = Json.compact();
-    private final ObjectMapper pretty = Json.pretty();
+    private final ObjectMapper mapper = Json.shared();
+    private final ObjectWriter pretty = Json.sharedPretty();
     private final byte[] openApi;
     private final LayerApi layers;
 
@@ -55,6 +56,11 @@ public final class ApiHandler {
 
     /** The answer: status, content type, body. */
     public record Reply(int status, String contentType, byte[] body) {
+    }
+
+    /** Warms the request path up on a background thread (see {@link dev.strata.agent.Warmup}). */
+    public void warmUpInBackground() {
+        dev.strata.agent.Warmup.inBackground(mapper, pretty);
     }
 
     /** Answers one request; never throws. */

@@ -37,6 +37,18 @@ record IpBits(boolean v4, long hi, long lo, int prefix) {
         return new IpBits(false, hi & mhi, lo & mlo, p);
     }
 
+    // Written out: a record's generated equals and hashCode go through method handles, which the
+    // C1-only JIT of the VR's JVM calls slowly, and these run hundreds of thousands of times.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof IpBits b && b.lo == lo && b.hi == hi && b.prefix == prefix && b.v4 == v4;
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(lo) * 31 + Long.hashCode(hi) * 17 + prefix + (v4 ? 1 : 0);
+    }
+
     /** Two prefixes overlap when one contains the other: equal once cut to the shorter length. */
     boolean overlaps(IpBits o) {
         if (v4 != o.v4) {

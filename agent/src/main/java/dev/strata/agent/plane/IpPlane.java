@@ -34,6 +34,7 @@ public final class IpPlane {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private final String program;
+    /** Plain, not the API's strict mapper: {@code ip -json -batch} prints one document per command. */
     private final ObjectMapper mapper = new ObjectMapper();
 
     public IpPlane(String program) {

@@ -1,7 +1,6 @@
 package dev.strata.agent.plane;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
@@ -41,7 +40,7 @@ public final class Nft {
     public Map<String, long[]> counters() {
         Map<String, long[]> out = new HashMap<>();
         try {
-            for (JsonNode n : new ObjectMapper().readTree(countersJson()).path("nftables")) {
+            for (JsonNode n : dev.strata.agent.Json.shared().readTree(countersJson()).path("nftables")) {
                 JsonNode c = n.path("counter");
                 if (c.has("name")) {
                     out.put(c.path("name").asText(), new long[] {c.path("packets").asLong(), c.path("bytes").asLong()});

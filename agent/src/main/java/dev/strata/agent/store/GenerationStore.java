@@ -48,7 +48,7 @@ public final class GenerationStore {
 
     private final Path dir;
     private final int keep;
-    private final ObjectMapper mapper = Json.compact();
+    private final ObjectMapper mapper = Json.shared();
     /** Headers of the stored generations, oldest first; guarded by this. */
     private final List<Entry> index = new ArrayList<>();
 

@@ -98,5 +98,29 @@ class NftRendererTest {
     void cidrSetsDropContainedPrefixes() {
         assertThat(CidrSets.minimal(List.of("10.1.2.0/24", "10.0.0.0/8", "192.168.1.7/24", "192.168.1.0/24", "10.1.2.3/32")))
                 .containsExactly("10.0.0.0/8", "192.168.1.0/24");
+        assertThat(CidrSets.minimal(List.of("2001:db8::/32", "10.0.0.0/8", "2001:db8:1::/48", "2001:db9::1/128", "0.0.0.0/0",
+                "10.0.0.0/8"))).containsExactly("0.0.0.0/0", "2001:db8:0:0:0:0:0:0/32", "2001:db9:0:0:0:0:0:1/128");
+    }
+
+    @Test
+    void cidrSetsMatchContainmentPairByPair() {
+        // Against the definition: a prefix is dropped exactly when another one (kept or not) contains it.
+        java.util.Random r = new java.util.Random(7);
+        for (int round = 0; round < 200; round++) {
+            List<String> in = new java.util.ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                in.add("10." + r.nextInt(4) + "." + r.nextInt(4) + "." + r.nextInt(256) + "/" + (8 + r.nextInt(25)));
+            }
+            List<String> want = new java.util.ArrayList<>();
+            List<dev.strata.agent.model.Net.Cidr> nets = in.stream().map(s -> dev.strata.agent.model.Net.cidr(s).orElseThrow().network())
+                    .distinct().toList();
+            for (var c : nets) {
+                boolean inside = nets.stream().anyMatch(o -> o.prefix() < c.prefix() && o.contains(c.address()));
+                if (!inside) {
+                    want.add(c.toString());
+                }
+            }
+            assertThat(CidrSets.minimal(in)).as("%s", in).containsExactlyInAnyOrderElementsOf(want);
+        }
     }
 }
