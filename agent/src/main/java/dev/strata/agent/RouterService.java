@@ -49,7 +49,6 @@ public final class RouterService {
     private final DataPlane plane;
     private final Clock clock;
     private final RenderCache renderCache = new RenderCache();
-    private final HeapReturn heapReturn = new HeapReturn();
     private final Validator.ValidParts validParts = new Validator.ValidParts();
     private volatile Generation current;
     private volatile Applied applied = new Applied(-1, "starting");
@@ -92,9 +91,10 @@ public final class RouterService {
     /** Replaces the whole configuration in one transaction. */
     public synchronized Outcome apply(String operation, RouterConfig next, boolean dryRun) {
         Timer t = new Timer();
-        Validator.check(next, validParts);
+        // A dry run leaves nothing behind: neither its parts as known-valid nor its rendering cached.
+        Validator.check(next, dryRun ? validParts.copy() : validParts);
         t.lap("validate");
-        Ruleset rendered = NftRenderer.render(next, renderCache);
+        Ruleset rendered = NftRenderer.render(next, dryRun ? renderCache.overlay() : renderCache);
         t.lap("render");
         Generation cur = current;
         ConfigDiff diff = ConfigDiff.between(cur.config(), next);
@@ -129,7 +129,6 @@ public final class RouterService {
         t.lap("commit");
         current = g;
         applied = new Applied(g.generation(), null);
-        heapReturn.changed(diff.items());
         return new Outcome(g.generation(), true, false, diff, null, null, t.laps);
     }
 

@@ -38,6 +38,7 @@ public final class ApiHandler {
     private final ObjectWriter pretty = Json.sharedPretty();
     private final byte[] openApi;
     private final LayerApi layers;
+    private final dev.strata.agent.HeapReturn heapReturn = new dev.strata.agent.HeapReturn();
 
     public ApiHandler(RouterService service, String version, LayerApi layers) {
         this.service = service;
@@ -65,6 +66,14 @@ public final class ApiHandler {
 
     /** Answers one request; never throws. */
     public Reply handle(HttpRequest request) {
+        try {
+            return answer(request);
+        } finally {
+            heapReturn.afterRequest();
+        }
+    }
+
+    private Reply answer(HttpRequest request) {
         String path = request.path() == null ? "/" : request.path();
         try {
             return route(request.method(), path, request);

@@ -43,6 +43,13 @@ public final class Validator {
             return !part.isEmpty() && parts.contains(part);
         }
 
+        /** The same parts, remembered apart: what a dry run validates must not stay reachable from here. */
+        public ValidParts copy() {
+            ValidParts c = new ValidParts();
+            c.parts.addAll(parts);
+            return c;
+        }
+
         void remember(RouterConfig c) {
             parts.clear();
             for (ConfigPart p : ConfigPart.values()) {

@@ -12,9 +12,28 @@ public final class RenderCache {
     }
 
     private final Map<String, Entry> entries = new HashMap<>();
+    private final RenderCache under;
+
+    public RenderCache() {
+        this(null);
+    }
+
+    private RenderCache(RenderCache under) {
+        this.under = under;
+    }
+
+    /**
+     * A cache that reuses this one's sections but keeps what it renders to itself: a dry run
+     * must not leave a configuration that was never applied (10,000 rules: megabytes) in the
+     * cache of the one that is.
+     */
+    public RenderCache overlay() {
+        return new RenderCache(this);
+    }
 
     Entry get(String section) {
-        return entries.get(section);
+        Entry e = entries.get(section);
+        return e == null && under != null ? under.get(section) : e;
     }
 
     void put(String section, Entry e) {

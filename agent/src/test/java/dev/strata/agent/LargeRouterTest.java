@@ -1,0 +1,121 @@
+package dev.strata.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.strata.agent.bench.AgentRulesBench;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A 10,000-rule router under the VR's own JVM options (agent.jvm.options, the heap a 256 MB VM
+ * gives it): whole replacements, history, one generation read back, a dry run with its full
+ * diff and script, and the state all answer, and the kernel holds every element. The first
+ * version of the history read every stored generation whole and ran out of heap with three of
+ * them; the answer to a change echoed every new rule back (2.5 MB) and a dry run ran out too.
+ */
+class LargeRouterTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    Topology net;
+    AgentProcess agent;
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (agent != null) {
+            agent.close();
+        }
+        if (net != null) {
+            net.close();
+        }
+    }
+
+    @Test
+    void tenThousandRulesFitTheVrHeapWhateverIsAsked() throws Exception {
+        net = Topology.routerOnly();
+        for (String dev : new String[] {"sa-pub", "sa-g1", "sa-g2"}) {
+            Sh.in(net.router, "ip", "link", "add", dev, "type", "veth", "peer", "name", dev + "p");
+        }
+        agent = new AgentProcess(net.router, tmp).start();
+        String v0 = JSON.writeValueAsString(AgentRulesBench.config(4000, 3000, 3000, 0));
+        String v1 = JSON.writeValueAsString(AgentRulesBench.config(4000, 3000, 3000, 1));
+
+        JsonNode first = ok(agent.http().send("PUT", "/v1/config", v0));
+        assertThat(first.path("generation").asLong()).isEqualTo(1);
+        assertThat(first.at("/diff/parts/firewall/addedCount").asInt()).isEqualTo(4000);
+        assertThat(first.at("/diff/parts/portForwards/addedCount").asInt()).isEqualTo(3000);
+        assertThat(first.at("/diff/parts/firewall").has("added")).as("a change answers with counts only").isFalse();
+        assertThat(elements()).isEqualTo(16_072);
+
+        JsonNode second = ok(agent.http().send("PUT", "/v1/config?diff=full", v1));
+        assertThat(second.at("/diff/parts/firewall/added")).hasSize(4000);
+        assertThat(second.at("/diff/parts/firewall/removed")).hasSize(4000);
+        ok(agent.http().send("PUT", "/v1/config", v0));
+
+        JsonNode history = ok(agent.http().get("/v1/history"));
+        assertThat(history.findValuesAsText("operation")).containsExactly("apply", "apply", "apply");
+        JsonNode two = ok(agent.http().get("/v1/history/2"));
+        assertThat(two.at("/config/firewall")).hasSize(4000);
+        assertThat(two.at("/config/firewall/0/ports").asText()).isEqualTo("6000");
+
+        JsonNode dry = ok(agent.http().send("PUT", "/v1/config?dryRun=true", v1));
+        assertThat(dry.path("dryRun").asBoolean()).isTrue();
+        assertThat(dry.at("/diff/parts/acls/added")).hasSize(2);
+        assertThat(dry.path("nftScript").asText()).startsWith("table inet strata {}").contains("6000");
+        assertThat(ok(agent.http().get("/v1/state")).at("/desired/config/portForwards")).hasSize(3000);
+
+        JsonNode health = ok(agent.http().get("/v1/health"));
+        assertThat(health.path("status").asText()).isEqualTo("ok");
+        assertThat(health.path("generation").asLong()).isEqualTo(3);
+        assertThat(elements()).as("the dry run loaded nothing").isEqualTo(16_072);
+        assertThat(Files.readString(agent.log)).doesNotContain("OutOfMemoryError");
+
+        // A second after the last large change the agent gives back the heap it grew for it:
+        // what stays committed is about what is live (6 MB), not the 20 MB or more of the change.
+        long committed = Long.MAX_VALUE;
+        for (int i = 0; i < 50 && committed > 12 * 1024; i++) {
+            Thread.sleep(200);
+            committed = heapCommittedKb();
+        }
+        assertThat(committed).as("heap committed at rest, kB").isLessThanOrEqualTo(12 * 1024);
+    }
+
+    /** Young plus old generation as the JVM reports them (jcmd GC.heap_info: "total NNNK"). */
+    private long heapCommittedKb() throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(agent.pid()), "GC.heap_info").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        p.waitFor();
+        long kb = 0;
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("generation\\s+total (\\d+)K").matcher(out);
+        while (m.find()) {
+            kb += Long.parseLong(m.group(1));
+        }
+        assertThat(kb).as(out).isPositive();
+        return kb;
+    }
+
+    private JsonNode ok(UnixHttp.Reply r) throws Exception {
+        assertThat(r.status()).as(r.body().length() > 500 ? r.body().substring(0, 500) : r.body()).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+
+    private long elements() throws Exception {
+        long n = 0;
+        for (JsonNode item : JSON.readTree(Sh.in(net.router, "nft", "-j", "list", "table", "inet", "strata")).path("nftables")) {
+            JsonNode s = item.has("set") ? item.get("set") : item.get("map");
+            if (s != null) {
+                n += s.path("elem").size();
+            }
+        }
+        return n;
+    }
+}
