@@ -81,7 +81,7 @@ class ProfileLoaderTest {
                 .singleElement().extracting(FileEntry::mode).isEqualTo(0644);
         assertThat(profile.layer().name()).isEqualTo("router");
         assertThat(profile.layer().files()).extracting(FileEntry::target)
-                .containsExactly("VERSION", "bin/strata-agent", "bin/strata-health", "bin/strata");
+                .containsExactly("VERSION", "bin/strata-agent", "agent.jvm.options", "bin/strata-health", "bin/strata");
         assertThat(profile.layer().version()).isEqualTo("4.22.0");
         assertThat(profile.layer().minRootVersion()).isEqualTo("4.22.0");
         assertThat(profile.layer().javaModules()).startsWith("java.base");
