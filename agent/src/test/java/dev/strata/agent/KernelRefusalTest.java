@@ -3,6 +3,8 @@ package dev.strata.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.strata.agent.model.AclRule;
+import dev.strata.agent.model.AclTier;
 import dev.strata.agent.model.FirewallRule;
 import dev.strata.agent.model.Interface;
 import dev.strata.agent.model.RouterConfig;
@@ -68,9 +70,39 @@ class KernelRefusalTest {
         assertThat(NftText.normalized(Sh.in(net.router, "nft", "list", "table", "inet", "strata"))).isEqualTo(before);
 
         Ruleset reshaped = new Ruleset(concat(overlapping.counters(), "extra"), overlapping.sets(), overlapping.chains());
-        assertThat(plane.scriptFor(reshaped)).as("new shape: the whole table").startsWith("table inet strata {}");
+        assertThat(plane.scriptFor(reshaped)).as("new shape: the table's contents swapped").startsWith("flush table inet strata");
         assertThatThrownBy(() -> plane.apply(good, reshaped)).isInstanceOf(ApplyException.class).hasMessageContaining("File exists");
         assertThat(NftText.normalized(Sh.in(net.router, "nft", "list", "table", "inet", "strata"))).isEqualTo(before);
+    }
+
+    @Test
+    void aNewShapeSwapsTheTableInPlaceKeepingCountersAndATableChangedByHandIsReplacedWhole() {
+        FirewallRule ssh = new FirewallRule("203.0.113.2", "tcp", "22", null, null, null);
+        List<Interface> pub = List.of(new Interface("sa-pub", "public", null, List.of("203.0.113.2/24")));
+        RouterConfig a = new RouterConfig(pub, null, null, List.of(ssh), null, null, null, null, null, null);
+        RouterConfig b = new RouterConfig(pub, null, null, List.of(ssh), null, null, null, null, List.of(new AclTier("web", "sa-pub",
+                List.of(new AclRule(10, "ingress", "allow", "tcp", "80", null, null, List.of("10.0.0.0/8"))), null, null)), null);
+        RouterConfig c = new RouterConfig(pub, null, null, List.of(ssh), null, null, null, null, List.of(new AclTier("db", "sa-pub",
+                List.of(), null, null)), null);
+        // Traffic counted before this agent started: the first load carries it over by reading it.
+        Sh.in(net.router, "nft", "add", "table", "inet", "strata");
+        Sh.in(net.router, "nft", "add", "counter", "inet", "strata", "fw_ingress_accept", "{", "packets", "7", "bytes", "700", "}");
+        plane.apply(a, NftRenderer.render(a));
+        assertThat(plane.nft().counters().get("fw_ingress_accept")).containsExactly(7, 700);
+
+        Ruleset withTier = NftRenderer.render(b);
+        assertThat(plane.scriptFor(withTier)).startsWith("flush table inet strata\ndelete chain inet strata pre_filter\n")
+                .doesNotContain("delete table").doesNotContain("counter fw_ingress_accept {").contains("counter acl_web_in_allow {");
+        plane.apply(b, withTier);
+        assertThat(plane.nft().counters().get("fw_ingress_accept")).as("kept in place, never read").containsExactly(7, 700);
+        assertThat(plane.nft().counters()).containsKey("acl_web_in_allow");
+        assertThat(Sh.in(net.router, "nft", "list", "set", "inet", "strata", "acl_web_in_10_4")).contains("10.0.0.0/8");
+
+        // Someone deleted the table: the swap is refused as a whole, and the table is loaded anew.
+        Sh.in(net.router, "nft", "delete", "table", "inet", "strata");
+        plane.apply(c, NftRenderer.render(c));
+        assertThat(plane.nft().counters()).containsKey("acl_db_in_deny").doesNotContainKey("acl_web_in_allow");
+        assertThat(Sh.in(net.router, "nft", "list", "table", "inet", "strata")).contains("203.0.113.2 . tcp . 22");
     }
 
     private static Ruleset withElements(Ruleset r, String set, List<String> elements) {

@@ -154,7 +154,8 @@ final class VrCommand {
             System.out.println("changes from generation " + o.path("generation").asLong() + ":");
             printDiff(o.path("diff"));
             String script = o.path("nftScript").asText();
-            System.out.println(script.startsWith("table ") ? "nft: the whole table would be replaced ("
+            boolean whole = script.startsWith("table ") || script.startsWith("flush table ");
+            System.out.println(whole ? "nft: the whole table would be replaced ("
                     + script.lines().count() + " lines)" : "nft: element updates only (" + script.lines().count() + " lines)");
             if (ruleset) {
                 System.out.println();

@@ -57,6 +57,7 @@ class LayerUpgradeIT {
             try (GuestAgent guest = vm.guestAgent(Duration.ofMinutes(3))) {
                 assertThat(read(guest, "/proc/sys/net/ipv4/ip_forward").strip()).as("a router forwards").isEqualTo("1");
                 assertThat(health(guest)).containsPattern("\"version\"\\s*:\\s*\"4\\.22\\.0\"");
+                tableSwapKeepsCounters(guest);
 
                 // install and switch live to 4.22.0.1 (the layer file is the VM's second disk)
                 GuestAgent.Exec install = strata(guest, "layer", "install", "/dev/vdb");
@@ -111,6 +112,34 @@ class LayerUpgradeIT {
         GuestAgent.Exec e = guest.exec(STRATA, List.of(args), CMD);
         say("strata " + String.join(" ", args) + " -> " + e.exitCode() + "\n" + e.all().strip());
         return e;
+    }
+
+    /**
+     * The agent changes a table's shape in place (docs/agent.md, "Whole-table changes"): one
+     * transaction flushes the rules, deletes the chains, sets and maps and declares them anew,
+     * and never touches the named counters, which keep their values. That Linux 6.1, the VM's
+     * kernel, takes this (a host with a newer kernel cannot tell) is checked here with nft itself.
+     */
+    private static void tableSwapKeepsCounters(GuestAgent guest) throws Exception {
+        String decl = "add set inet swaptest s { type ipv4_addr; flags interval; elements = { %s } }; "
+                + "add map inet swaptest m { type ipv4_addr : ipv4_addr; elements = { 203.0.113.9 : %s } }; "
+                + "add chain inet swaptest f { type filter hook prerouting priority -150; policy accept; }; "
+                + "add rule inet swaptest f ip saddr @s counter name c accept; "
+                + "add chain inet swaptest n { type nat hook prerouting priority dstnat; policy accept; }; "
+                + "add rule inet swaptest n dnat ip to ip daddr map @m";
+        nft(guest, "add table inet swaptest; add counter inet swaptest c { packets 7 bytes 700 }; "
+                + String.format(decl, "10.0.0.0/8", "10.1.1.9"));
+        nft(guest, "flush table inet swaptest; delete chain inet swaptest f; delete chain inet swaptest n; "
+                + "delete set inet swaptest s; delete map inet swaptest m; " + String.format(decl, "192.0.2.0/24", "10.1.1.10"));
+        String table = nft(guest, "list table inet swaptest");
+        assertThat(table).contains("packets 7 bytes 700", "192.0.2.0/24", "203.0.113.9 : 10.1.1.10").doesNotContain("10.0.0.0/8");
+        nft(guest, "delete table inet swaptest");
+    }
+
+    private static String nft(GuestAgent guest, String commands) throws Exception {
+        GuestAgent.Exec e = guest.exec("/usr/sbin/nft", List.of(commands), CMD);
+        assertThat(e.exitCode()).as("nft %s: %s", commands, e.all()).isZero();
+        return e.stdout();
     }
 
     private static String health(GuestAgent guest) throws Exception {

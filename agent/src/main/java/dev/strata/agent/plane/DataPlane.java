@@ -21,9 +21,9 @@ public final class DataPlane {
         this.ip = ip;
     }
 
-    /** What loading {@code next} would send to nft now: element updates or the whole table (a dry run shows it). */
+    /** What loading {@code next} would send to nft now: element updates, a swap of the table's contents, or a new table (a dry run shows it). */
     public String scriptFor(Ruleset next) {
-        return loaded == null ? next.fullScript() : next.deltaFrom(loaded).orElse(next.fullScript());
+        return loaded == null ? next.fullScript() : next.deltaFrom(loaded).orElseGet(() -> next.swapScript(loaded));
     }
 
     public IpPlane.Plan ipPlanFor(RouterConfig next) {
@@ -49,10 +49,9 @@ public final class DataPlane {
                 nft.load(delta.get());
             }
         } else {
-            // A whole-table swap: carry the counters over, so that traffic statistics never go backwards.
-            // The script (0.7 MB for 10,000 rules) is written straight into nft's input, never held whole.
-            Map<String, long[]> counters = nft.counters();
-            nft.load(out -> rendered.writeFullScript(out, counters));
+            // The whole table's contents change. The script (0.7 MB for 10,000 rules) is written
+            // straight into nft's input, never held whole.
+            loadWhole(rendered);
         }
         laps.lap("nft");
         try {
@@ -66,6 +65,26 @@ public final class DataPlane {
         laps.lap("ip");
         loaded = rendered;
         appliedConfig = next;
+    }
+
+    /**
+     * Swaps the table's contents in place when the kernel holds what this agent loaded (counters
+     * keep their values untouched); otherwise, or if the kernel refuses that, replaces the table
+     * with the counters read first and carried over. Either way traffic statistics never go
+     * backwards, and either is one transaction.
+     */
+    private void loadWhole(Ruleset rendered) {
+        if (loaded != null) {
+            Ruleset previous = loaded;
+            try {
+                nft.load(out -> rendered.writeSwapScript(out, previous));
+                return;
+            } catch (ApplyException e) {
+                // The table is not what we loaded (changed or deleted by hand): the kernel took none of it.
+            }
+        }
+        Map<String, long[]> counters = nft.counters();
+        nft.load(out -> rendered.writeFullScript(out, counters));
     }
 
     /**

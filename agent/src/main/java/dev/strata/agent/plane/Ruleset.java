@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -59,23 +60,76 @@ public record Ruleset(List<String> counters, List<NftSet> sets, List<String> cha
     public void writeFullScript(Appendable out, Map<String, long[]> carried) throws IOException {
         out.append("table ").append(FAMILY).append(' ').append(TABLE).append(" {}\n");
         out.append("delete table ").append(FAMILY).append(' ').append(TABLE).append('\n');
-        writeTable(out, carried);
+        writeTable(out, carried, Set.of());
     }
 
-    /** The table as declared (what {@code nft list table} would show, in our own layout). */
-    public String tableText() {
+    /**
+     * One transaction that turns {@code previous} (what the kernel holds: this agent loaded it)
+     * into this ruleset without deleting the table: every rule, chain and set of the previous one
+     * goes, counters only where this ruleset has none of that name. Counters both have are never
+     * touched, so their values stay without being read first: reading them means a dump of the
+     * whole table by nft, 70-110 ms with 10,000 rules, where the swap itself costs what loading
+     * the new table costs. If the kernel refuses it (the table is not what we think), the caller
+     * falls back to {@link #writeFullScript}.
+     */
+    public void writeSwapScript(Appendable out, Ruleset previous) throws IOException {
+        String table = FAMILY + ' ' + TABLE + ' ';
+        out.append("flush table ").append(FAMILY).append(' ').append(TABLE).append('\n');
+        for (String name : previous.chainNames()) {
+            out.append("delete chain ").append(table).append(name).append('\n');
+        }
+        for (NftSet s : previous.sets) {
+            out.append("delete ").append(s.kind()).append(' ').append(table).append(s.name()).append('\n');
+        }
+        Set<String> kept = new HashSet<>(previous.counters);
+        kept.retainAll(counters);
+        for (String c : previous.counters) {
+            if (!kept.contains(c)) {
+                out.append("delete counter ").append(table).append(c).append('\n');
+            }
+        }
+        writeTable(out, Map.of(), kept);
+    }
+
+    /** {@link #writeSwapScript} as text (what a dry run shows). */
+    public String swapScript(Ruleset previous) {
         StringBuilder b = new StringBuilder();
         try {
-            writeTable(b, Map.of());
+            writeSwapScript(b, previous);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return b.toString();
     }
 
-    private void writeTable(Appendable b, Map<String, long[]> carried) throws IOException {
+    /** The chains' names, in order (each chain's text starts with {@code "  chain NAME {"}). */
+    List<String> chainNames() {
+        List<String> out = new ArrayList<>();
+        for (String c : chains) {
+            int start = c.indexOf("chain ") + "chain ".length();
+            out.add(c.substring(start, c.indexOf(' ', start)));
+        }
+        return out;
+    }
+
+    /** The table as declared (what {@code nft list table} would show, in our own layout). */
+    public String tableText() {
+        StringBuilder b = new StringBuilder();
+        try {
+            writeTable(b, Map.of(), Set.of());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return b.toString();
+    }
+
+    /** The table block; counters named in {@code existing} are left out (they are already in the kernel). */
+    private void writeTable(Appendable b, Map<String, long[]> carried, Set<String> existing) throws IOException {
         b.append("table ").append(FAMILY).append(' ').append(TABLE).append(" {\n");
         for (String c : counters) {
+            if (existing.contains(c)) {
+                continue;
+            }
             long[] v = carried.get(c);
             b.append("  counter ").append(c).append(" {\n");
             if (v != null) {
