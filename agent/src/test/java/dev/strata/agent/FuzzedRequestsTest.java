@@ -19,6 +19,7 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Fuzzing of the JSON input against the real agent process: a valid configuration mutated at
@@ -40,29 +41,20 @@ class FuzzedRequestsTest {
         "fe80::1%eth0", "65535", "65536", "0", "-1", "1-0", "1:65535", "80-", "tcp", "udp", "icmp", "all", "allow", "deny",
         "ingress", "egress", "public", "guest", "sa-pub", "sa-g1", "x".repeat(300), "\u0000", "é", "\uD83D\uDE00"};
 
-    Topology net;
+    @RegisterExtension
+    final RouterNamespace router = new RouterNamespace();
+
     AgentProcess agent;
     Path work;
 
     @BeforeEach
     void setUp() throws Exception {
         work = Files.createTempDirectory("sa-fuzz");
-        net = Topology.routerOnly();
-        for (String dev : new String[] {"sa-pub", "sa-g1", "sa-g2"}) {
-            // veth pairs inside the namespace: this kernel may have no dummy driver
-            Sh.in(net.router, "ip", "link", "add", dev, "type", "veth", "peer", "name", dev + "p");
-        }
-        agent = new AgentProcess(net.router, work).start();
+        agent = router.start(new AgentProcess(router.create("sa-pub", "sa-g1", "sa-g2"), work));
     }
 
     @AfterEach
-    void tearDown() throws Exception {
-        if (agent != null) {
-            agent.close();
-        }
-        if (net != null) {
-            net.close();
-        }
+    void tearDown() {
         Sh.tryRun("rm", "-rf", "--", work.toString());
     }
 
@@ -192,7 +184,7 @@ class FuzzedRequestsTest {
     }
 
     private String table() {
-        return NftText.normalized(Sh.in(net.router, "nft", "list", "table", "inet", "strata"));
+        return NftText.normalized(Sh.in(router.name(), "nft", "list", "table", "inet", "strata"));
     }
 
     private static String abbreviate(String s) {

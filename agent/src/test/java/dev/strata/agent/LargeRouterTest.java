@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strata.agent.bench.AgentRulesBench;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,26 +25,14 @@ class LargeRouterTest {
     @TempDir
     Path tmp;
 
-    Topology net;
-    AgentProcess agent;
+    @RegisterExtension
+    final RouterNamespace router = new RouterNamespace();
 
-    @AfterEach
-    void tearDown() throws Exception {
-        if (agent != null) {
-            agent.close();
-        }
-        if (net != null) {
-            net.close();
-        }
-    }
+    AgentProcess agent;
 
     @Test
     void tenThousandRulesFitTheVrHeapWhateverIsAsked() throws Exception {
-        net = Topology.routerOnly();
-        for (String dev : new String[] {"sa-pub", "sa-g1", "sa-g2"}) {
-            Sh.in(net.router, "ip", "link", "add", dev, "type", "veth", "peer", "name", dev + "p");
-        }
-        agent = new AgentProcess(net.router, tmp).start();
+        agent = router.start(new AgentProcess(router.create("sa-pub", "sa-g1", "sa-g2"), tmp));
         String v0 = JSON.writeValueAsString(AgentRulesBench.config(4000, 3000, 3000, 0));
         String v1 = JSON.writeValueAsString(AgentRulesBench.config(4000, 3000, 3000, 1));
 
@@ -110,7 +98,7 @@ class LargeRouterTest {
 
     private long elements() throws Exception {
         long n = 0;
-        for (JsonNode item : JSON.readTree(Sh.in(net.router, "nft", "-j", "list", "table", "inet", "strata")).path("nftables")) {
+        for (JsonNode item : JSON.readTree(Sh.in(router.name(), "nft", "-j", "list", "table", "inet", "strata")).path("nftables")) {
             JsonNode s = item.has("set") ? item.get("set") : item.get("map");
             if (s != null) {
                 n += s.path("elem").size();

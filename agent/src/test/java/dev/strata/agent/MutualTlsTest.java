@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -20,29 +20,21 @@ class MutualTlsTest {
     @TempDir
     Path tmp;
 
-    Topology net;
+    @RegisterExtension
+    final RouterNamespace router = new RouterNamespace();
+
     AgentProcess agent;
 
     @BeforeEach
     void setUp() throws Exception {
-        net = Topology.routerOnly();
+        router.create();
         ca("ca");
         ca("rogue");
         signed("server", "ca", "subjectAltName=IP:127.0.0.1");
         signed("client", "ca", "extendedKeyUsage=clientAuth");
         signed("intruder", "rogue", "extendedKeyUsage=clientAuth");
-        agent = new AgentProcess(net.router, tmp.resolve("agent"), "--tcp-port", "8443", "--tcp-host", "127.0.0.1",
-                "--tls-cert", f("server.crt"), "--tls-key", f("server.key"), "--tls-client-ca", f("ca.crt")).start();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (agent != null) {
-            agent.close();
-        }
-        if (net != null) {
-            net.close();
-        }
+        agent = router.start(new AgentProcess(router.name(), tmp.resolve("agent"), "--tcp-port", "8443", "--tcp-host", "127.0.0.1",
+                "--tls-cert", f("server.crt"), "--tls-key", f("server.key"), "--tls-client-ca", f("ca.crt")));
     }
 
     @Test
@@ -72,7 +64,7 @@ class MutualTlsTest {
             cmd[i++] = s;
         }
         String[] exact = java.util.Arrays.copyOf(cmd, i);
-        return Sh.in(net.router, exact).strip();
+        return Sh.in(router.name(), exact).strip();
     }
 
     private void ca(String name) {

@@ -11,8 +11,8 @@ import dev.strata.agent.store.GenerationStore;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,28 +27,17 @@ class StartupTest {
     @TempDir
     Path tmp;
 
-    Topology net;
-    AgentProcess agent;
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (agent != null) {
-            agent.close();
-        }
-        if (net != null) {
-            net.close();
-        }
-    }
+    @RegisterExtension
+    final RouterNamespace router = new RouterNamespace();
 
     @Test
     void aStoredGenerationThatCannotBeAppliedIsReportedNotHidden() throws Exception {
-        net = Topology.routerOnly();
-        Sh.in(net.router, "ip", "link", "add", "sa-pub", "type", "veth", "peer", "name", "sa-pubp");
+        router.create("sa-pub");
         RouterConfig gone = new RouterConfig(List.of(new Interface("sa-gone", "guest", null, List.of("10.9.9.1/24"))), null,
                 null, null, null, null, null, null, null, null);
         new GenerationStore(tmp.resolve("state"), 10).commit(new Generation(4, Instant.now(), "apply", gone));
 
-        agent = new AgentProcess(net.router, tmp).start();
+        AgentProcess agent = router.start(new AgentProcess(router.name(), tmp));
         JsonNode h = JSON.readTree(agent.http().get("/v1/health").body());
         assertThat(h.path("status").asText()).isEqualTo("degraded");
         assertThat(h.path("desiredGeneration").asLong()).isEqualTo(4);
