@@ -19,6 +19,7 @@ final class AgentProcess implements AutoCloseable {
     private final String ns;
     private final List<String> extraArgs;
     private String version = "test-1.2.3";
+    private List<String> jvmOptions = List.of();
     private Process process;
 
     AgentProcess(String ns, Path workDir, String... extraArgs) {
@@ -27,6 +28,12 @@ final class AgentProcess implements AutoCloseable {
         this.stateDir = workDir.resolve("state");
         this.log = workDir.resolve("agent.log");
         this.extraArgs = List.of(extraArgs);
+    }
+
+    /** JVM options after the layer's (a later option wins: {@code -Xmx12m} overrides the file's heap). */
+    AgentProcess jvm(String... options) {
+        this.jvmOptions = List.of(options);
+        return this;
     }
 
     /** The version the agent reports (what a layer's launcher passes). */
@@ -38,9 +45,9 @@ final class AgentProcess implements AutoCloseable {
     AgentProcess start() throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns,
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                AgentJvm.argument(),
-                "-Dstrata.version=" + version,
-                "-cp", System.getProperty("java.class.path"), "dev.strata.agent.Main",
+                AgentJvm.argument()));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-Dstrata.version=" + version, "-cp", System.getProperty("java.class.path"), "dev.strata.agent.Main",
                 "--socket", socket.toString(), "--state-dir", stateDir.toString()));
         cmd.addAll(extraArgs);
         Files.createDirectories(log.getParent());

@@ -76,6 +76,25 @@ class LargeRouterTest {
         assertThat(committed).as("heap committed at rest, kB").isLessThanOrEqualTo(16 * 1024);
     }
 
+    @Test
+    void aRouterTooLargeForTheHeapIsRefusedAndNothingChanges() throws Exception {
+        agent = router.start(new AgentProcess(router.create("sa-pub", "sa-g1", "sa-g2"), tmp));
+        ok(agent.http().send("PUT", "/v1/config", JSON.writeValueAsString(AgentRulesBench.config(4000, 3000, 3000, 0))));
+        // 200,000 rules: 15 MB of JSON (under the 16 MB body limit), far more than a 24 MB heap holds as a model.
+        String huge = JSON.writeValueAsString(AgentRulesBench.config(80_000, 60_000, 60_000, 0));
+        UnixHttp.Reply r = agent.http().send("PUT", "/v1/config", huge);
+        assertThat(r.status()).as(r.body()).isEqualTo(503);
+        assertThat(JSON.readTree(r.body()).path("error").asText()).contains("not enough memory", "nothing changed");
+
+        JsonNode health = ok(agent.http().get("/v1/health"));
+        assertThat(health.path("status").asText()).isEqualTo("ok");
+        assertThat(health.path("generation").asLong()).isEqualTo(1);
+        assertThat(elements()).as("the previous table is still loaded").isEqualTo(16_072);
+        String one = "[{\"publicIp\":\"203.0.113.200\",\"protocol\":\"tcp\",\"ports\":\"4000\"}]";
+        assertThat(ok(agent.http().send("PATCH", "/v1/config/firewall", "{\"add\":" + one + "}")).path("generation").asLong())
+                .as("and the agent takes the next change").isEqualTo(2);
+    }
+
     /** Young plus old generation as the JVM reports them (jcmd GC.heap_info: "total NNNK"). */
     private long heapCommittedKb() throws Exception {
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),

@@ -92,9 +92,15 @@ public final class ApiHandler {
         } catch (OutOfMemoryError e) {
             // The request needed more heap than the agent has (-Xmx): refused before anything changed,
             // or, if it struck while the kernel was programmed, the service put the last generation back.
-            return json(503, error("not enough memory for this request (agent heap " + Runtime.getRuntime().maxMemory() / (1024 * 1024)
-                    + " MB); nothing changed: send it in smaller parts or give the agent more heap", List.of()));
+            return outOfMemory();
         }
+    }
+
+    /** 503 for a request that needs more heap than the agent has; small enough to send when the heap is short. */
+    static Reply outOfMemory() {
+        return new Reply(503, "application/json", ("{\"error\":\"not enough memory for this request (agent heap "
+                + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB): nothing changed; send it in smaller parts"
+                + " or give the agent more heap\"}").getBytes(StandardCharsets.UTF_8));
     }
 
     private Reply route(String method, String path, HttpRequest request) {

@@ -42,8 +42,10 @@ final class TlsServer implements AutoCloseable {
                 byte[] body;
                 try (InputStream in = exchange.getRequestBody()) {
                     body = in.readNBytes((int) ApiHandler.MAX_BODY + 1);
+                } catch (OutOfMemoryError e) {
+                    body = null; // the body alone did not fit: nothing was read into the model
                 }
-                ApiHandler.Reply reply = body.length > ApiHandler.MAX_BODY
+                ApiHandler.Reply reply = body == null ? ApiHandler.outOfMemory() : body.length > ApiHandler.MAX_BODY
                         ? new ApiHandler.Reply(413, "application/json",
                                 "{\"error\":\"request body too large\"}".getBytes(StandardCharsets.UTF_8))
                         : handler.handle(new ApiHandler.HttpRequest(exchange.getRequestMethod(),

@@ -55,6 +55,9 @@ final class UnixSocketServer implements AutoCloseable {
                 if (!server.isOpen()) {
                     return;
                 }
+            } catch (OutOfMemoryError e) {
+                // A request elsewhere is using the heap up; it gets its 503. This thread must live on.
+                Thread.onSpinWait();
             }
         }
     }
@@ -67,6 +70,8 @@ final class UnixSocketServer implements AutoCloseable {
             } catch (HttpError e) {
                 reply = new ApiHandler.Reply(e.status, "application/json",
                         ("{\"error\":\"" + e.getMessage() + "\"}").getBytes(StandardCharsets.UTF_8));
+            } catch (OutOfMemoryError e) {
+                reply = ApiHandler.outOfMemory(); // the body alone did not fit: nothing was read into the model
             }
             write(ch, reply);
         } catch (IOException e) {
@@ -131,9 +136,13 @@ final class UnixSocketServer implements AutoCloseable {
         ByteBuffer body = ByteBuffer.allocate((int) length);
         body.put(rest, 0, (int) Math.min(rest.length, length));
         while (body.hasRemaining()) {
+            // At most 64 KB a read: NIO copies through a temporary native buffer as large as what
+            // is asked for, which for a whole 10,000-rule body would be megabytes outside the heap.
+            body.limit(Math.min(body.capacity(), body.position() + 64 * 1024));
             if (ch.read(body) < 0) {
                 throw new HttpError(400, "connection closed before the body was complete");
             }
+            body.limit(body.capacity());
         }
         String target = start[1];
         int q = target.indexOf('?');
