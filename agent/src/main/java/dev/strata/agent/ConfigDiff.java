@@ -61,11 +61,6 @@ public record ConfigDiff(Map<String, PartDiff> parts) {
         return new ConfigDiff(out);
     }
 
-    /** Items added plus items removed, over all parts. */
-    public int items() {
-        return parts.values().stream().mapToInt(p -> p.addedCount() + p.removedCount()).sum();
-    }
-
     public boolean isEmpty() {
         return parts.isEmpty();
     }

@@ -73,7 +73,7 @@ public final class RouterService {
         try {
             RouterConfig c = g.config();
             Validator.check(c);
-            plane.apply(c, NftRenderer.render(c, renderCache), step -> { });
+            plane.apply(c, NftRenderer.render(c, renderCache));
             applied = new Applied(g.generation(), null);
         } catch (ApplyException | InvalidConfigException e) {
             applied = new Applied(-1, "generation " + g.generation() + " could not be re-applied: " + e.getMessage());
@@ -134,7 +134,7 @@ public final class RouterService {
 
     private void putBack(Generation cur, Throwable why) {
         try {
-            plane.apply(cur.config(), NftRenderer.render(cur.config(), renderCache), step -> { });
+            plane.apply(cur.config(), NftRenderer.render(cur.config(), renderCache));
         } catch (RuntimeException | Error again) {
             // The kernel holds neither generation for sure: say so until a change or a restart applies one whole.
             applied = new Applied(-1, "generation " + (cur.generation() + 1) + " could not be committed (" + why.getMessage()

@@ -2,6 +2,7 @@ package dev.strata.agent.plane;
 
 import dev.strata.agent.model.RouterConfig;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Puts a configuration into the kernel: the nft table first (one transaction: element updates
@@ -43,7 +44,7 @@ public final class DataPlane {
 
     /** {@link #apply(RouterConfig, Ruleset)}, reporting where each step ends. */
     public synchronized void apply(RouterConfig next, Ruleset rendered, Laps laps) {
-        java.util.Optional<String> delta = loaded == null ? java.util.Optional.empty() : rendered.deltaFrom(loaded);
+        Optional<String> delta = loaded == null ? Optional.empty() : rendered.deltaFrom(loaded);
         if (delta.isPresent()) {
             if (!delta.get().isEmpty()) {
                 nft.load(delta.get());
