@@ -56,10 +56,12 @@ public final class BundleWriter {
         }
     }
 
-    /** CloudStack's template name: {@code systemvm-<hv>-<version>[-<arch>]} (arch for KVM only). */
+    /**
+     * CloudStack's template name, as templateConfig.sh names every one of them:
+     * {@code systemvm-<hv>-<version>-<arch>} (e.g. {@code systemvm-vmware-4.22.0-x86_64}).
+     */
     static String templateName(Profile profile, Hypervisor h) {
-        String name = "systemvm-" + h.id() + "-" + profile.version();
-        return h == Hypervisor.KVM ? name + "-" + profile.distribution().cloudstackArch() : name;
+        return "systemvm-" + h.id() + "-" + profile.version() + "-" + profile.distribution().cloudstackArch();
     }
 
     static String fourPart(String version) {
