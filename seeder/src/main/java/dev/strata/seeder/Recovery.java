@@ -26,7 +26,7 @@ final class Recovery {
                             Consumer<String> log) {
         List<String> done = new ArrayList<>();
         for (ImageStore s : inv.stores()) {
-            if (!s.isNfs() || s.readonly() || s.zoneId() == null) {
+            if (!s.isNfs() || s.readonly() || s.zoneId() == null || !inv.inUse().containsKey(s.zoneId())) {
                 continue;
             }
             TemplateStore store = open.apply(s);

@@ -221,9 +221,12 @@ public final class TemplateStore {
      * even the bundled files.
      */
     public void requireRoom(List<BundledTemplate> templates) {
+        Path probeDir = folder;
+        while (!Files.isDirectory(probeDir) && probeDir.startsWith(root) && !probeDir.equals(root)) {
+            probeDir = probeDir.getParent(); // write nothing lasting before the bundle is verified
+        }
         try {
-            Files.createDirectories(folder);
-            Path probe = folder.resolve(PREFIX + "probe-" + ProcessHandle.current().pid());
+            Path probe = probeDir.resolve(PREFIX + "probe-" + ProcessHandle.current().pid());
             Files.deleteIfExists(probe);
             Files.createFile(probe);
             Files.delete(probe);
@@ -231,14 +234,14 @@ public final class TemplateStore {
             for (BundledTemplate t : templates) {
                 need += Files.size(t.file());
             }
-            FileStore fs = Files.getFileStore(folder);
+            FileStore fs = Files.getFileStore(probeDir);
             if (fs.getUsableSpace() < need) {
                 throw new SeedException(SeedException.Kind.STORE_FULL, label + " has " + fs.getUsableSpace()
                         + " bytes free but the templates need at least " + need + "; nothing was written. "
                         + "Free space on the store (or add a store) and run again");
             }
         } catch (IOException e) {
-            throw StoreErrors.of(e, folder, "prepare " + TEMPLATE_FOLDER);
+            throw StoreErrors.of(e, probeDir, "write to the store (checked before any copy)");
         }
     }
 
