@@ -223,6 +223,37 @@ class SeederTest {
         assertThat(env.snapshot()).isEqualTo(before);
     }
 
+    /** One bzip2 template for three stores: unpacked once, the other stores get a copy of the result. */
+    @Test
+    void aTemplateIsUnpackedOnceAndCopiedToEveryStore() throws Exception {
+        SeedEnv env = SeedEnv.create(tmp, "4.22.0.0");
+        env.execute("INSERT INTO host_pod_ref (id, name, uuid, data_center_id, gateway, cidr_address, cidr_size, "
+                + "description) VALUES (4, 'pod-e', 'p4', 4, '10.4.0.1', '10.4.0.0', 24, '')");
+        env.execute("INSERT INTO cluster (id, name, uuid, pod_id, data_center_id, hypervisor_type, cluster_type, "
+                + "allocation_state, arch) VALUES (30, 'b-kvm', 'c30', 2, 2, 'KVM', 'CloudManaged', 'Enabled', 'x86_64'), "
+                + "(31, 'e-kvm', 'c31', 4, 4, 'KVM', 'CloudManaged', 'Enabled', 'x86_64')");
+        SeedResult r = env.seed();
+        List<SeedResult.SeededTemplate> kvm = r.seeded().stream()
+                .filter(s -> s.name().equals("systemvm-kvm-4.22.0-x86_64")).toList();
+        assertThat(kvm).extracting(SeedResult.SeededTemplate::storeId).containsExactlyInAnyOrder(1L, 2L, 4L);
+        assertThat(env.log.stream().filter(l -> l.startsWith("copying systemvm-kvm-4.22.0-x86_64"))).satisfiesExactly(
+                first -> assertThat(first).doesNotContain("unpacked on the first store"),
+                second -> assertThat(second).endsWith("(from the copy unpacked on the first store)"),
+                third -> assertThat(third).endsWith("(from the copy unpacked on the first store)"));
+        byte[] reference = null;
+        for (SeedResult.SeededTemplate s : kvm) {
+            Path root = s.storeId() == 1 ? env.storeA : s.storeId() == 2 ? env.storeB : env.storeEmpty;
+            byte[] image = Files.readAllBytes(root.resolve(s.installPath().substring(1)));
+            assertThat(image).startsWith(0x51, 0x46, 0x49, (byte) 0xfb);
+            if (reference == null) {
+                reference = image;
+            } else {
+                assertThat(image).isEqualTo(reference);
+            }
+        }
+        assertThat(env.seed().status()).isEqualTo("up-to-date");
+    }
+
     @Test
     void secondRunChangesNothing() throws Exception {
         SeedEnv env = SeedEnv.create(tmp, "4.22.0.0");
