@@ -40,4 +40,18 @@ class TemplateNameTest {
         assertThat(BundleWriter.templateName(p, Hypervisor.HYPERV)).isEqualTo("systemvm-hyperv-4.22.0-x86_64");
         assertThat(BundleWriter.templateName(p, Hypervisor.OVM3)).isEqualTo("systemvm-ovm3-4.22.0-x86_64");
     }
+
+    /** The layout system.vm.templates.download.repository expects of a mirror: <prefix><major.minor>/<file>. */
+    @Test
+    void downloadUrlsFollowTheRepositoryLayoutTheServerExpects() {
+        String file = "systemvmtemplate-4.22.0-x86_64-kvm.qcow2.bz2";
+        assertThat(BundleWriter.downloadUrl(BundleWriter.DEFAULT_REPOSITORY, "4.22.0", file))
+                .isEqualTo(BundleWriter.DEFAULT_REPOSITORY + "4.22/" + file).startsWith("https://");
+        assertThat(BundleWriter.downloadUrl("http://mirror.test/systemvm", "4.22.0.1", file))
+                .isEqualTo("http://mirror.test/systemvm/4.22/" + file);
+        for (String bad : new String[] {"file:///usr/share/x/", "mirror.test/systemvm/", "http://m.test/a b/", ""}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> BundleWriter.repositoryPrefix(bad)).as(bad)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--download-repository");
+        }
+    }
 }
