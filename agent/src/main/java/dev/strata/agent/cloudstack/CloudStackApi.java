@@ -1,0 +1,181 @@
+package dev.strata.agent.cloudstack;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strata.agent.api.ApiHandler.HttpRequest;
+import dev.strata.agent.api.ApiHandler.Reply;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * CloudStack's router files, taken by the agent: {@code POST /v1/cloudstack/bag?name=<file>}
+ * (the body is one databag file, what {@code update_config.py <file>} gets) and
+ * {@code POST /v1/cloudstack/cfg?name=<VR-uuid.cfg>} (an aggregated router configuration,
+ * what {@code vr_cfg.sh -c} gets). Each request is merged into a copy of the bags, translated
+ * into the agent's {@code /v1} document and applied through the agent's own API
+ * ({@code PUT /v1/config}) as <b>one</b> transaction; only then does the bag journal move.
+ * Anything wrong changes nothing: the answer is a 400 whose text names the file, line and field.
+ *
+ * <p>Answers are plain text, one line per fact, for the fronts to print: the management server
+ * shows the script's output to the operator.
+ */
+public final class CloudStackApi {
+
+    private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,200}");
+
+    private final Function<HttpRequest, Reply> v1;
+    private final ObjectMapper mapper;
+    private final BagJournal journal;
+    private final Nics nics;
+    private Bags bags;
+
+    public CloudStackApi(Function<HttpRequest, Reply> v1, ObjectMapper mapper, BagJournal journal, Nics nics) throws IOException {
+        this.v1 = v1;
+        this.mapper = mapper;
+        this.journal = journal;
+        this.nics = nics;
+        this.bags = new Bags(journal.load(mapper), nics);
+    }
+
+    /** {@code method}, the path after {@code /v1/cloudstack/}, the query's {@code name}. */
+    public synchronized Reply handle(String method, String what, String name, byte[] body) {
+        try {
+            return switch (method + " " + what) {
+                case "POST bag" -> bag(fileName(name), body);
+                case "POST cfg" -> cfg(fileName(name), body);
+                case "GET bags" -> new Reply(200, "application/json", mapper.writeValueAsBytes(bags.all()));
+                default -> text(404, "no such resource: " + method + " /v1/cloudstack/" + what
+                        + " (POST bag?name=F, POST cfg?name=F, GET bags)");
+            };
+        } catch (BagException e) {
+            return text(400, e.getMessage() + "\nnothing was changed");
+        } catch (IOException e) {
+            return text(500, "cannot keep the CloudStack bags: " + e.getMessage() + "\nnothing was changed");
+        }
+    }
+
+    private static String fileName(String name) {
+        if (name == null || !FILE_NAME.matcher(name).matches()) {
+            throw new BagException("name: \"" + (name == null ? "" : VrCfg.shorten(name)) + "\" is not a file name");
+        }
+        return name;
+    }
+
+    private Reply bag(String name, byte[] body) throws IOException {
+        Bags next = bags.copy();
+        String key = next.merge(name, parse(name, body));
+        return apply(next, List.of(name + " -> " + key));
+    }
+
+    private Reply cfg(String name, byte[] body) throws IOException {
+        List<VrCfg.Item> items = VrCfg.parse(name, new String(body, StandardCharsets.UTF_8));
+        Map<String, VrCfg.FileItem> files = new TreeMap<>();
+        Bags next = bags.copy();
+        List<String> done = new ArrayList<>();
+        for (VrCfg.Item item : items) {
+            if (item instanceof VrCfg.FileItem f) {
+                files.put(baseName(f.path()), f);
+                continue;
+            }
+            VrCfg.ScriptItem s = (VrCfg.ScriptItem) item;
+            String[] words = s.command().trim().split("\\s+");
+            String script = baseName(words[0]);
+            String where = name + ":" + s.line();
+            switch (script) {
+                case "update_config.py" -> {
+                    if (words.length < 2) {
+                        throw new BagException(where + ": update_config.py without a file");
+                    }
+                    VrCfg.FileItem f = files.get(words[1]);
+                    if (f == null) {
+                        throw new BagException(where + ": update_config.py " + words[1] + ": no <file> block of that name before it");
+                    }
+                    String fileWhere = name + ":" + f.line() + " (" + words[1] + ")";
+                    String key = next.merge(fileWhere, parse(fileWhere, f.content().getBytes(StandardCharsets.UTF_8)));
+                    done.add(words[1] + " -> " + key);
+                }
+                // monitor_service.json was merged by its update_config.py line; the service is a later issue
+                case "configure.py" -> done.add("configure.py " + (words.length > 1 ? words[1] : "") + ": nothing to do");
+                default -> throw new BagException(where + ": \"" + VrCfg.shorten(s.command())
+                        + "\": script not implemented by Strata (only update_config.py and configure.py are used in a router start)");
+            }
+        }
+        return apply(next, done);
+    }
+
+    private JsonNode parse(String where, byte[] body) {
+        try {
+            JsonNode n = mapper.readTree(body);
+            if (n == null || n.isMissingNode()) {
+                throw new BagException(where + ": empty file");
+            }
+            return n;
+        } catch (IOException e) {
+            String m = e.getMessage();
+            throw new BagException(where + ": not JSON: " + (m == null ? e.toString() : m.lines().findFirst().orElse(m)));
+        }
+    }
+
+    private static String baseName(String path) {
+        int s = path.lastIndexOf('/');
+        return s >= 0 ? path.substring(s + 1) : path;
+    }
+
+    /** Translates {@code next}, applies it through PUT /v1/config, then commits the journal. */
+    private Reply apply(Bags next, List<String> done) throws IOException {
+        Translator.Result t = Translator.translate(next);
+        Reply current = v1.apply(new HttpRequest("GET", "/v1/config", null, new byte[0]));
+        if (current.status() != 200) {
+            return text(500, "agent: cannot read the current configuration: " + new String(current.body(), StandardCharsets.UTF_8));
+        }
+        JsonNode cur = mapper.readTree(current.body()).path("config");
+        ObjectNode doc = cur instanceof ObjectNode o ? o.deepCopy() : mapper.createObjectNode();
+        for (String p : Translator.PARTS) {
+            doc.set(p, t.config().get(p));
+        }
+        BagJournal.Pending pending = journal.prepare(mapper, next.all());
+        Reply r = v1.apply(new HttpRequest("PUT", "/v1/config", null, mapper.writeValueAsBytes(doc)));
+        if (r.status() != 200) {
+            pending.discard();
+            return text(r.status(), explain(r, t) + "\nnothing was changed");
+        }
+        pending.commit();
+        bags = next;
+        JsonNode answer = mapper.readTree(r.body());
+        StringBuilder b = new StringBuilder();
+        for (String d : done) {
+            b.append(d).append('\n');
+        }
+        b.append("applied: generation ").append(answer.path("generation").asLong()).append(answer.path("changed").asBoolean() ? "" : " (no change)")
+                .append('\n');
+        t.notApplied().forEach((k, why) -> b.append("stored, ").append(why).append(": ").append(k).append('\n'));
+        return new Reply(200, "text/plain; charset=utf-8", b.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The agent's refusal, each problem named by the CloudStack place it came from. */
+    private String explain(Reply r, Translator.Result t) throws IOException {
+        JsonNode body = mapper.readTree(r.body());
+        StringBuilder b = new StringBuilder("agent refused the configuration: ").append(body.path("error").asText());
+        for (JsonNode p : body.path("problems")) {
+            String path = p.path("path").asText();
+            String origin = t.originOf(path);
+            b.append('\n').append(origin == null ? "" : origin + ": ").append(path);
+            if (p.hasNonNull("value")) {
+                b.append(" = ").append(p.path("value").asText());
+            }
+            b.append(": ").append(p.path("message").asText());
+        }
+        return b.toString();
+    }
+
+    private static Reply text(int status, String s) {
+        return new Reply(status, "text/plain; charset=utf-8", (s + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+}
