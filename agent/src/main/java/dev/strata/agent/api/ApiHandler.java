@@ -177,7 +177,7 @@ public final class ApiHandler {
                 if (cloudStack == null || seg.length != 4) {
                     throw new BadRequest(404, "no such resource: " + path);
                 }
-                yield cloudStack.handle(method, seg[3], query(request, "name"), request.body());
+                yield cloudStack.handle(method, seg[3], name -> query(request, name), request.body());
             }
             case "GET layers" -> json(200, layers.list());
             case "POST layers" -> {

@@ -44,12 +44,20 @@ public final class CloudStackApi {
         this.bags = new Bags(journal.load(mapper), nics);
     }
 
-    /** {@code method}, the path after {@code /v1/cloudstack/}, the query's {@code name}. */
-    public synchronized Reply handle(String method, String what, String name, byte[] body) {
+    /**
+     * {@code method}, the path after {@code /v1/cloudstack/}, the query's parameters. With a
+     * {@code cache} folder the agent reads the file itself and files it under
+     * {@code processed/} after success, as CloudStack's scripts do (the fronts then start no
+     * process but the one that talks to this socket); without, the body is the file.
+     */
+    public synchronized Reply handle(String method, String what, Function<String, String> query, byte[] body) {
         try {
+            String cache = query.apply("cache");
             return switch (method + " " + what) {
-                case "POST bag" -> bag(fileName(name), body);
-                case "POST cfg" -> cfg(fileName(name), body);
+                case "POST bag" -> cache == null ? bag(fileName(query.apply("name")), body)
+                        : bagFromCache(folder(cache), fileName(query.apply("name")), !"false".equals(query.apply("keep")));
+                case "POST cfg" -> cache == null ? cfg(fileName(query.apply("name")), body)
+                        : cfgFromCache(folder(cache), absolute(query.apply("path")));
                 case "GET bags" -> new Reply(200, "application/json", mapper.writeValueAsBytes(bags.all()));
                 default -> text(404, "no such resource: " + method + " /v1/cloudstack/" + what
                         + " (POST bag?name=F, POST cfg?name=F, GET bags)");
@@ -66,6 +74,89 @@ public final class CloudStackApi {
             throw new BagException("name: \"" + (name == null ? "" : VrCfg.shorten(name)) + "\" is not a file name");
         }
         return name;
+    }
+
+    private static java.nio.file.Path folder(String s) {
+        java.nio.file.Path p = absolute(s);
+        if (!java.nio.file.Files.isDirectory(p)) {
+            throw new BagException("cache: " + s + " is not a folder");
+        }
+        return p;
+    }
+
+    private static java.nio.file.Path absolute(String s) {
+        if (s == null || !s.startsWith("/") || !s.matches("[A-Za-z0-9_./-]{1,400}")
+                || !java.nio.file.Path.of(s).normalize().toString().equals(s.length() > 1 && s.endsWith("/") ? s.substring(0, s.length() - 1) : s)) {
+            throw new BagException("\"" + (s == null ? "" : VrCfg.shorten(s)) + "\" is not an absolute, normalised path");
+        }
+        return java.nio.file.Path.of(s);
+    }
+
+    /** update_config.py: the boot configuration first if it still waits, then the file; then filed under processed/. */
+    private Reply bagFromCache(java.nio.file.Path cache, String name, boolean keep) throws IOException {
+        StringBuilder out = new StringBuilder();
+        java.nio.file.Path cmdline = cache.resolve("cmd_line.json");
+        if (!name.equals("cmd_line.json") && java.nio.file.Files.isRegularFile(cmdline)
+                && java.nio.file.Files.size(cmdline) > 0) {
+            Reply r = bag("cmd_line.json", java.nio.file.Files.readAllBytes(cmdline));
+            if (r.status() != 200) {
+                return r;
+            }
+            processed(cache, "cmd_line.json", true);
+            out.append(new String(r.body(), StandardCharsets.UTF_8));
+        }
+        java.nio.file.Path file = cache.resolve(name);
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            if (java.nio.file.Files.isRegularFile(cache.resolve("processed").resolve(name + ".gz"))) {
+                return text(200, out + name + ": already processed");
+            }
+            return text(400, out + "update_config.py: " + file + ": no such file\nnothing was changed");
+        }
+        Reply r = bag(name, java.nio.file.Files.readAllBytes(file));
+        if (r.status() == 200) {
+            processed(cache, name, keep);
+        }
+        return out.length() == 0 ? r : new Reply(r.status(), r.contentType(), (out + new String(r.body(), StandardCharsets.UTF_8))
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** vr_cfg.sh: the whole file, then moved to processed/ (kept for the record, as CloudStack). */
+    private Reply cfgFromCache(java.nio.file.Path cache, java.nio.file.Path cfg) throws IOException {
+        String name = fileName(cfg.getFileName() == null ? "" : cfg.getFileName().toString());
+        if (!java.nio.file.Files.isRegularFile(cfg)) {
+            return text(400, name + ": no such file: " + cfg + "\nnothing was changed");
+        }
+        StringBuilder out = new StringBuilder();
+        java.nio.file.Path cmdline = cache.resolve("cmd_line.json");
+        if (java.nio.file.Files.isRegularFile(cmdline) && java.nio.file.Files.size(cmdline) > 0) {
+            Reply r = bag("cmd_line.json", java.nio.file.Files.readAllBytes(cmdline));
+            if (r.status() != 200) {
+                return r;
+            }
+            processed(cache, "cmd_line.json", true);
+            out.append(new String(r.body(), StandardCharsets.UTF_8));
+        }
+        Reply r = cfg(name, java.nio.file.Files.readAllBytes(cfg));
+        if (r.status() == 200) {
+            java.nio.file.Path dir = java.nio.file.Files.createDirectories(cache.resolve("processed"));
+            java.nio.file.Files.move(cfg, dir.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        return out.length() == 0 ? r : new Reply(r.status(), r.contentType(), (out + new String(r.body(), StandardCharsets.UTF_8))
+                .getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** processed/<name>.gz (or deleted when the host said "false"), then the original removed. */
+    private static void processed(java.nio.file.Path cache, String name, boolean keep) throws IOException {
+        java.nio.file.Path file = cache.resolve(name);
+        if (keep) {
+            java.nio.file.Path dir = java.nio.file.Files.createDirectories(cache.resolve("processed"));
+            java.nio.file.Path tmp = dir.resolve("." + name + ".gz.tmp");
+            try (var out = new java.util.zip.GZIPOutputStream(java.nio.file.Files.newOutputStream(tmp))) {
+                java.nio.file.Files.copy(file, out);
+            }
+            java.nio.file.Files.move(tmp, dir.resolve(name + ".gz"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        java.nio.file.Files.deleteIfExists(file);
     }
 
     private Reply bag(String name, byte[] body) throws IOException {
