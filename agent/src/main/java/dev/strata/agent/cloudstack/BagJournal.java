@@ -46,7 +46,7 @@ public final class BagJournal {
     }
 
     /** Writes {@code bags} to a temporary file (fsync'ed): {@link Pending#commit()} makes it the journal. */
-    public Pending prepare(ObjectMapper mapper, ObjectNode bags) throws IOException {
+    public Pending prepare(ObjectMapper mapper, ObjectNode bags, ObjectNode previous) throws IOException {
         Files.createDirectories(file.getParent());
         Path tmp = file.resolveSibling("bags.json.tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -54,17 +54,19 @@ public final class BagJournal {
             ch.write(java.nio.ByteBuffer.wrap(mapper.writeValueAsBytes(bags)));
             ch.force(true);
         }
-        return new Pending(tmp, bags);
+        return new Pending(tmp, bags, previous);
     }
 
     /** A prepared journal: commit (rename) once the agent took the change, or discard. */
     public final class Pending {
         private final Path tmp;
         private final ObjectNode bags;
+        private final ObjectNode previous;
 
-        private Pending(Path tmp, ObjectNode bags) {
+        private Pending(Path tmp, ObjectNode bags, ObjectNode previous) {
             this.tmp = tmp;
             this.bags = bags;
+            this.previous = previous;
         }
 
         public void commit() throws IOException {
@@ -78,7 +80,7 @@ public final class BagJournal {
             } catch (IOException e) {
                 // some filesystems cannot fsync a folder; the rename is still atomic
             }
-            writeMirror(bags);
+            writeMirror(bags, previous);
         }
 
         public void discard() {
@@ -90,7 +92,8 @@ public final class BagJournal {
         }
     }
 
-    private void writeMirror(ObjectNode bags) {
+    /** The copies of the bags that changed (all of them the first time). */
+    private void writeMirror(ObjectNode bags, ObjectNode previous) {
         if (mirror == null) {
             return;
         }
@@ -99,6 +102,9 @@ public final class BagJournal {
             for (Iterator<Map.Entry<String, JsonNode>> it = bags.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 Path out = mirror.resolve(e.getKey() + ".json");
+                if (e.getValue().equals(previous.get(e.getKey())) && Files.exists(out)) {
+                    continue;
+                }
                 Path tmp = mirror.resolve("." + e.getKey() + ".json.tmp");
                 Files.write(tmp, SORTED.writeValueAsBytes(SORTED.treeToValue(e.getValue(), Object.class)));
                 Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);

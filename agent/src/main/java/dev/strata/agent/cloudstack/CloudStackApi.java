@@ -35,6 +35,7 @@ public final class CloudStackApi {
     private final BagJournal journal;
     private final Nics nics;
     private Bags bags;
+    private long started;
 
     public CloudStackApi(Function<HttpRequest, Reply> v1, ObjectMapper mapper, BagJournal journal, Nics nics) throws IOException {
         this.v1 = v1;
@@ -51,6 +52,7 @@ public final class CloudStackApi {
      * process but the one that talks to this socket); without, the body is the file.
      */
     public synchronized Reply handle(String method, String what, Function<String, String> query, byte[] body) {
+        started = System.nanoTime();
         try {
             String cache = query.apply("cache");
             return switch (method + " " + what) {
@@ -221,23 +223,39 @@ public final class CloudStackApi {
 
     /** Translates {@code next}, applies it through PUT /v1/config, then commits the journal. */
     private Reply apply(Bags next, List<String> done) throws IOException {
+        long t0 = System.nanoTime();
         Translator.Result t = Translator.translate(next);
+        long t1 = System.nanoTime();
         Reply current = v1.apply(new HttpRequest("GET", "/v1/config", null, new byte[0]));
         if (current.status() != 200) {
             return text(500, "agent: cannot read the current configuration: " + new String(current.body(), StandardCharsets.UTF_8));
         }
         JsonNode cur = mapper.readTree(current.body()).path("config");
         ObjectNode doc = cur instanceof ObjectNode o ? o.deepCopy() : mapper.createObjectNode();
+        List<String> changed = new ArrayList<>();
         for (String p : Translator.PARTS) {
-            doc.set(p, t.config().get(p));
+            JsonNode was = doc.path(p);
+            JsonNode now = t.config().get(p);
+            if (!(was.isMissingNode() ? now.isEmpty() : was.equals(now))) {
+                changed.add(p);
+            }
+            doc.set(p, now);
         }
-        BagJournal.Pending pending = journal.prepare(mapper, next.all());
-        Reply r = v1.apply(new HttpRequest("PUT", "/v1/config", null, mapper.writeValueAsBytes(doc)));
+        long t2 = System.nanoTime();
+        BagJournal.Pending pending = journal.prepare(mapper, next.all(), bags.all());
+        long t3 = System.nanoTime();
+        // One part changed (one more rule): that part alone, which the agent validates and renders
+        // on its own; more: the whole document. Either way one transaction.
+        Reply r = changed.size() == 1
+                ? v1.apply(new HttpRequest("PUT", "/v1/config/" + changed.get(0), null, mapper.writeValueAsBytes(doc.get(changed.get(0)))))
+                : v1.apply(new HttpRequest("PUT", "/v1/config", null, mapper.writeValueAsBytes(doc)));
+        long t4 = System.nanoTime();
         if (r.status() != 200) {
             pending.discard();
             return text(r.status(), explain(r, t) + "\nnothing was changed");
         }
         pending.commit();
+        long t5 = System.nanoTime();
         bags = next;
         JsonNode answer = mapper.readTree(r.body());
         StringBuilder b = new StringBuilder();
@@ -247,6 +265,8 @@ public final class CloudStackApi {
         b.append("applied: generation ").append(answer.path("generation").asLong()).append(answer.path("changed").asBoolean() ? "" : " (no change)")
                 .append('\n');
         t.notApplied().forEach((k, why) -> b.append("stored, ").append(why).append(": ").append(k).append('\n'));
+        b.append(String.format("timings ms: merge %d, translate %d, read config %d, journal %d, agent %d, commit %d%n", (t0 - started) / 1_000_000, (t1 - t0) / 1_000_000,
+                (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (t4 - t3) / 1_000_000, (t5 - t4) / 1_000_000));
         return new Reply(200, "text/plain; charset=utf-8", b.toString().getBytes(StandardCharsets.UTF_8));
     }
 
