@@ -12,15 +12,20 @@ STRATA_CLOUDSTACK_RELEASE=${STRATA_CLOUDSTACK_RELEASE:-/etc/cloudstack-release}
 # strata_call METHOD PATH: one HTTP request (no body) to the agent; prints the answer's body and
 # returns 0 for a 2xx answer, 1 otherwise, 2 when the agent cannot be reached.
 strata_call() {
-    local out status
+    local out status rc
+    # The trailing marker keeps the answer's last new lines (command substitution drops them).
     out=$(printf '%s %s HTTP/1.1\r\nHost: agent\r\nContent-Length: 0\r\nConnection: close\r\n\r\n' "$1" "$2" \
-        | socat -t 900 -T 900 - "UNIX-CONNECT:$STRATA_AGENT_SOCKET" 2>&1) || {
-        echo "Strata: the VR agent does not answer on $STRATA_AGENT_SOCKET: $out"
+        | socat -t 900 -T 900 - "UNIX-CONNECT:$STRATA_AGENT_SOCKET" 2>&1; printf 'x%s' "$?")
+    rc=${out##*x}
+    out=${out%x*}
+    if [[ $rc != 0 || $out != HTTP/1.* ]]; then
+        echo "Strata: the VR agent does not answer on $STRATA_AGENT_SOCKET: ${out%$'\n'}"
         return 2
-    }
+    fi
     status=${out#HTTP/1.[01] }
     status=${status:0:3}
-    printf '%s\n' "${out#*$'\r\n\r\n'}"
+    out=${out#*$'\r\n\r\n'}
+    printf '%s' "$out"
     [[ $status == 2?? ]]
 }
 

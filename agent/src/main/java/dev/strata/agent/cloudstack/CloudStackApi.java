@@ -61,6 +61,7 @@ public final class CloudStackApi {
                 case "POST cfg" -> cache == null ? cfg(fileName(query.apply("name")), body)
                         : cfgFromCache(folder(cache), absolute(query.apply("path")));
                 case "GET bags" -> new Reply(200, "application/json", mapper.writeValueAsBytes(bags.all()));
+                case "GET netusage" -> netUsage(query.apply("ip"));
                 default -> text(404, "no such resource: " + method + " /v1/cloudstack/" + what
                         + " (POST bag?name=F, POST cfg?name=F, GET bags)");
             };
@@ -69,6 +70,45 @@ public final class CloudStackApi {
         } catch (IOException e) {
             return text(500, "cannot keep the CloudStack bags: " + e.getMessage() + "\nnothing was changed");
         }
+    }
+
+    /**
+     * netusage.sh -g: {@code <sent>:<received>:} per public interface (or only the one holding
+     * {@code ip}), in bytes, from the agent's usage counters: CloudStack sums even fields as sent
+     * and odd ones as received. The counters only grow (a router restart starts them again, which
+     * the management server detects as it does for CloudStack's own).
+     */
+    private Reply netUsage(String ip) throws IOException {
+        Reply c = v1.apply(new HttpRequest("GET", "/v1/config/interfaces", null, new byte[0]));
+        Reply n = v1.apply(new HttpRequest("GET", "/v1/counters", null, new byte[0]));
+        if (c.status() != 200 || n.status() != 200) {
+            return text(500, "agent: cannot read interfaces or counters");
+        }
+        java.util.Map<String, Long> bytes = new java.util.HashMap<>();
+        for (JsonNode e : mapper.readTree(n.body()).path("nftables")) {
+            JsonNode k = e.path("counter");
+            if (k.has("name")) {
+                bytes.put(k.path("name").asText(), k.path("bytes").asLong());
+            }
+        }
+        StringBuilder b = new StringBuilder();
+        for (JsonNode i : mapper.readTree(c.body()).path("items")) {
+            if (!i.path("role").asText().equals("public")) {
+                continue;
+            }
+            if (ip != null && !ip.isBlank() && !ip.equals("null")) {
+                boolean has = false;
+                for (JsonNode a : i.path("addresses")) {
+                    has |= a.asText().startsWith(ip + "/");
+                }
+                if (!has) {
+                    continue;
+                }
+            }
+            String name = dev.strata.agent.plane.NftRenderer.usageCounter(i.path("name").asText());
+            b.append(bytes.getOrDefault(name + "_out", 0L)).append(':').append(bytes.getOrDefault(name + "_in", 0L)).append(':');
+        }
+        return text(200, b.toString());
     }
 
     private static String fileName(String name) {
