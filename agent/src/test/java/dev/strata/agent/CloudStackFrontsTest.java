@@ -68,6 +68,9 @@ class CloudStackFrontsTest {
         assertThat(r.stdout()).contains("cmd_line.json -> cmdline", "applied: generation 1");
         assertThat(Sh.in(ns, "ip", "-4", "addr", "show", "eth1")).contains("169.254.3.7/16");
         assertThat(cache.resolve("processed/cmd_line.json.gz")).exists();
+        for (int i = 0; i < 50 && !Files.exists(tmp.resolve("etc-cloudstack/cmdline.json")); i++) {
+            Thread.sleep(100); // the copies in CloudStack's place are written after the answer
+        }
         assertThat(tmp.resolve("etc-cloudstack/cmdline.json")).exists();
 
         // the router start: one aggregated cfg, one transaction

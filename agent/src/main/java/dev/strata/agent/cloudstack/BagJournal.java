@@ -29,6 +29,12 @@ public final class BagJournal {
     private static final ObjectMapper SORTED = JsonMapper.builder()
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).enable(SerializationFeature.INDENT_OUTPUT).build();
 
+    private static final java.util.concurrent.ExecutorService MIRROR = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "cloudstack-bag-copies");
+        t.setDaemon(true);
+        return t;
+    });
+
     private final Path file;
     private final Path mirror;
 
@@ -80,7 +86,8 @@ public final class BagJournal {
             } catch (IOException e) {
                 // some filesystems cannot fsync a folder; the rename is still atomic
             }
-            writeMirror(bags, previous);
+            // The copies are informative (the journal is the truth): written after the answer.
+            MIRROR.execute(() -> writeMirror(bags, previous));
         }
 
         public void discard() {

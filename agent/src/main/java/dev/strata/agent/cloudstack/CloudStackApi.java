@@ -35,6 +35,8 @@ public final class CloudStackApi {
     private final BagJournal journal;
     private final Nics nics;
     private Bags bags;
+    private ObjectNode lastDoc;
+    private long lastGeneration = -1;
     private long started;
 
     public CloudStackApi(Function<HttpRequest, Reply> v1, ObjectMapper mapper, BagJournal journal, Nics nics) throws IOException {
@@ -266,11 +268,17 @@ public final class CloudStackApi {
         long t0 = System.nanoTime();
         Translator.Result t = Translator.translate(next);
         long t1 = System.nanoTime();
-        Reply current = v1.apply(new HttpRequest("GET", "/v1/config", null, new byte[0]));
-        if (current.status() != 200) {
-            return text(500, "agent: cannot read the current configuration: " + new String(current.body(), StandardCharsets.UTF_8));
+        // The document this API applied last, while the agent is still at that generation (nobody
+        // else changed it); otherwise the agent's current configuration, read back.
+        JsonNode cur = lastDoc;
+        if (cur == null || mapper.readTree(v1.apply(new HttpRequest("GET", "/v1/health", null, new byte[0])).body())
+                .path("desiredGeneration").asLong(-1) != lastGeneration) {
+            Reply current = v1.apply(new HttpRequest("GET", "/v1/config", null, new byte[0]));
+            if (current.status() != 200) {
+                return text(500, "agent: cannot read the current configuration: " + new String(current.body(), StandardCharsets.UTF_8));
+            }
+            cur = mapper.readTree(current.body()).path("config");
         }
-        JsonNode cur = mapper.readTree(current.body()).path("config");
         ObjectNode doc = cur instanceof ObjectNode o ? o.deepCopy() : mapper.createObjectNode();
         List<String> changed = new ArrayList<>();
         for (String p : Translator.PARTS) {
@@ -298,6 +306,8 @@ public final class CloudStackApi {
         long t5 = System.nanoTime();
         bags = next;
         JsonNode answer = mapper.readTree(r.body());
+        lastDoc = doc;
+        lastGeneration = answer.path("generation").asLong(-1);
         StringBuilder b = new StringBuilder();
         for (String d : done) {
             b.append(d).append('\n');
