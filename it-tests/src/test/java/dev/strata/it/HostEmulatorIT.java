@@ -94,6 +94,9 @@ class HostEmulatorIT {
             for (String ns : namespaces) {
                 sh("ip", "netns", "del", ns);
             }
+            for (int i = 0; i < 3; i++) {
+                sh("ip", "link", "del", id + "t" + i); // taps not yet moved into a namespace
+            }
         }
     }
 
@@ -119,6 +122,9 @@ class HostEmulatorIT {
         // the guest VM behind eth0 serves tcp/80; the outside behind eth2 serves tcp/9000; both answer with the peer's address
         BootableImage.Disk disk = BootableImage.open(Bundle.file(".qcow2.bz2"), Files.createDirectories(tmp.resolve("disk")));
         try (RunningVm vm = RunningVm.start(disk.file(), List.of(), 512, nics, HostEmulatorIT::say)) {
+            // Past the boot loader first: a broken nested KVM fails there and the VM is started again
+            // under TCG, by a new QEMU that opens the taps anew (so they must still be here).
+            vm.awaitConsole(Pattern.compile("strata-init: switching to systemd"), 1, BOOT);
             // QEMU holds the taps open: now they move into their namespaces
             String[][] place = {{taps[0], nsGuest, "10.1.1.20/24", "10.1.1.1"}, {taps[1], nsHost, "169.254.0.1/16", null},
                 {taps[2], nsOut, "203.0.113.1/24", null}};
