@@ -35,6 +35,8 @@ public final class HostTools {
                 new HostTool("jlink", "openjdk-17-jdk-headless", "makes the layer's small Java runtime"),
                 new HostTool("mksquashfs", "squashfs-tools", "packs the layer into one compressed image"),
                 new HostTool("unsquashfs", "squashfs-tools", "unpacks the layer onto the data partition")));
+        m.put("extension", List.of(
+                new HostTool("mksquashfs", "squashfs-tools", "packs the system VM extension (systemd-sysext image)")));
         m.put("root-image", List.of(
                 new HostTool("mksquashfs", "squashfs-tools", "builds a squashfs root image"),
                 new HostTool("mkfs.erofs", "erofs-utils", "builds an erofs root image")));
