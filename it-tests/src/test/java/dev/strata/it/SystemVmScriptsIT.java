@@ -170,7 +170,7 @@ class SystemVmScriptsIT {
         Files.writeString(props, "instance=ConsoleProxy\n");
 
         // The ten arguments of SetupCertificateCommand, PEM values in CloudStack's encoding.
-        Run r = run(List.of("bash", script("opt/keystore-cert-import").toString(), props.toString(), "Pa55word1234abcd",
+        Run r = run(List.of("bash", script("keystore-cert-import").toString(), props.toString(), "Pa55word1234abcd",
                 conf.resolve("cloud.jks").toString(), "ssh", conf.resolve("cloud.crt").toString(), encode(pki.cert()),
                 conf.resolve("cloud.ca.crt").toString(), encode(pki.ca()), conf.resolve("cloud.key").toString(),
                 encode(pki.key())), Map.of());
@@ -188,7 +188,7 @@ class SystemVmScriptsIT {
         assertThat(root.resolve("var/lib/strata/cloud/ca-certificates/ca.crt")).hasContent(pki.ca().strip());
 
         // A second import (a renewed certificate) opens the key store with the stored passphrase.
-        Run again = run(List.of("bash", script("opt/keystore-cert-import").toString(), props.toString(), "OtherPass0000000",
+        Run again = run(List.of("bash", script("keystore-cert-import").toString(), props.toString(), "OtherPass0000000",
                 conf.resolve("cloud.jks").toString(), "agent", conf.resolve("cloud.crt").toString(), encode(pki.cert()),
                 conf.resolve("cloud.ca.crt").toString(), encode(pki.ca()), conf.resolve("cloud.key").toString(),
                 encode(pki.key())), Map.of());
@@ -200,19 +200,19 @@ class SystemVmScriptsIT {
     void keystoreCertImportRefusesWhatIsNotTheHostsArguments() throws Exception {
         cmdline(CPVM);
         Path conf = Files.createDirectories(root.resolve("conf"));
-        Run missing = run(List.of("bash", script("opt/keystore-cert-import").toString(), conf.resolve("a.properties").toString(),
+        Run missing = run(List.of("bash", script("keystore-cert-import").toString(), conf.resolve("a.properties").toString(),
                 "pw", conf.resolve("cloud.jks").toString(), "ssh"), Map.of());
         assertThat(missing.rc()).isNotZero();
         assertThat(missing.out()).contains("usage: keystore-cert-import", "got 4 arguments");
 
-        Run notPem = run(List.of("bash", script("opt/keystore-cert-import").toString(), conf.resolve("a.properties").toString(),
+        Run notPem = run(List.of("bash", script("keystore-cert-import").toString(), conf.resolve("a.properties").toString(),
                 "pw", conf.resolve("cloud.jks").toString(), "ssh", conf.resolve("c.crt").toString(), "hello",
                 conf.resolve("ca.crt").toString(), "x", conf.resolve("k.key").toString(), "y"), Map.of());
         assertThat(notPem.rc()).isNotZero();
         assertThat(notPem.out()).contains("the cert argument is not an encoded PEM value");
         assertThat(conf.resolve("c.crt")).doesNotExist();
 
-        Run badPath = run(List.of("bash", script("opt/keystore-cert-import").toString(), "../agent.properties",
+        Run badPath = run(List.of("bash", script("keystore-cert-import").toString(), "../agent.properties",
                 "pw", "/x/cloud.jks", "ssh", "/x/c.crt", "a", "/x/ca.crt", "b", "/x/k.key", "c"), Map.of());
         assertThat(badPath.out()).contains("invalid path '../agent.properties'");
     }
@@ -222,7 +222,7 @@ class SystemVmScriptsIT {
         Path conf = Files.createDirectories(root.resolve("conf"));
         Path props = Files.writeString(conf.resolve("agent.properties"), "keystore.passphrase=old\nworkers=5\n");
 
-        Run r = run(List.of("bash", script("opt/keystore-setup").toString(), props.toString(),
+        Run r = run(List.of("bash", script("keystore-setup").toString(), props.toString(),
                 conf.resolve("cloud.jks").toString(), "N3wPassphrase123", "365", conf.resolve("cloud.csr").toString()), Map.of());
 
         assertThat(r.rc()).as(r.out()).isZero();

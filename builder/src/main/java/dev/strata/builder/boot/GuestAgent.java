@@ -138,6 +138,27 @@ public final class GuestAgent implements AutoCloseable {
         throw new IOException(path + " " + args + " did not finish in the guest within " + timeout.toSeconds() + " s");
     }
 
+    /**
+     * Writes a file in the guest the way CloudStack's KVM host writes the boot configuration
+     * (scripts/vm/hypervisor/kvm/patch.sh): guest-file-open with mode {@code w+}, guest-file-write
+     * of the base64 bytes, guest-file-close. The folder must exist.
+     */
+    public void writeFile(String path, byte[] bytes) throws IOException, InterruptedException {
+        long handle = call("guest-file-open", JSON.createObjectNode().put("path", path).put("mode", "w+")).asLong();
+        try {
+            for (int off = 0; off < bytes.length || off == 0; off += 48 * 1024) {
+                byte[] part = java.util.Arrays.copyOfRange(bytes, off, Math.min(bytes.length, off + 48 * 1024));
+                call("guest-file-write", JSON.createObjectNode().put("handle", handle)
+                        .put("buf-b64", Base64.getEncoder().encodeToString(part)));
+                if (bytes.length == 0) {
+                    break;
+                }
+            }
+        } finally {
+            call("guest-file-close", JSON.createObjectNode().put("handle", handle));
+        }
+    }
+
     private JsonNode call(String command, ObjectNode arguments) throws IOException, InterruptedException {
         send(command, arguments);
         while (true) {

@@ -39,6 +39,15 @@ public final class RunningVm implements AutoCloseable {
      * @param extras   raw files attached read-only as further virtio disks (vdb, vdc, ...)
      */
     public static RunningVm start(Path disk, List<Path> extras, int memoryMb, Consumer<String> progress) {
+        return start(disk, extras, memoryMb, List.of(), progress);
+    }
+
+    /**
+     * @param qemuArgs further QEMU arguments (network devices: {@code -netdev user,...} and
+     *                 {@code -device virtio-net-pci,...}); a list, never a shell string
+     */
+    public static RunningVm start(Path disk, List<Path> extras, int memoryMb, List<String> qemuArgs,
+                                  Consumer<String> progress) {
         try {
             Path dir = Files.createTempDirectory("strata-vm-");
             List<String> args = new ArrayList<>(List.of("-machine", "pc",
@@ -50,6 +59,7 @@ public final class RunningVm implements AutoCloseable {
             for (Path extra : extras) {
                 args.addAll(List.of("-drive", "file=" + extra.toAbsolutePath() + ",format=raw,if=virtio,readonly=on"));
             }
+            args.addAll(qemuArgs);
             RunningVm vm = new RunningVm(dir, args, progress);
             vm.launch(Accelerator.kvmRunsGuests());
             return vm;
@@ -126,6 +136,20 @@ public final class RunningVm implements AutoCloseable {
     /** How many console lines so far match the pattern. */
     public int countConsole(Pattern pattern) {
         return (int) consoleLines().stream().filter(l -> pattern.matcher(l).find()).count();
+    }
+
+    /** Resident memory of the QEMU process (the VM as the host sees it), in KiB; -1 if unknown. */
+    public long qemuRssKib() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(qemu.pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
     }
 
     public GuestAgent guestAgent(Duration timeout) throws IOException, InterruptedException {

@@ -72,6 +72,12 @@ public final class AgentShell {
             }
         }
         shown.put("java.version", System.getProperty("java.version"));
+        try {
+            shown.put("version", new String(java.nio.file.Files.readAllBytes(new File("VERSION").toPath()),
+                    StandardCharsets.UTF_8).trim());
+        } catch (IOException e) {
+            shown.put("version", "none");
+        }
         shown.put("cwd", new File("").getAbsolutePath());
         StringBuilder s = new StringBuilder();
         shown.forEach((k, v) -> s.append(k).append('=').append(v).append(' '));
