@@ -119,7 +119,8 @@ public final class ExtensionBuilder {
             String share = "usr/share/strata/" + in.extension().name() + "/";
             Selection sel = select(in.base(), in.extended());
             for (String rel : sel.carried()) {
-                String to = rel.startsWith("etc/") || rel.startsWith("var/") ? share + "root/" + rel : rel;
+                boolean state = rel.equals("etc") || rel.equals("var") || rel.startsWith("etc/") || rel.startsWith("var/");
+                String to = state ? share + "root/" + rel : rel;
                 copyEntry(in.extended().resolve(rel), tree.resolve(to));
             }
             for (String db : ACCOUNTS) {

@@ -66,7 +66,7 @@ class ProfileLoaderTest {
         assertThat(profile.outputs().get(2)).isEqualTo(new Output(Hypervisor.VMWARE, DiskFormat.OVA, Compression.NONE));
         assertThat(profile.size().diskSize()).isEqualTo(2147483648L);
         assertThat(profile.size().rootImageMax()).isEqualTo(200 * MIB);
-        assertThat(profile.size().dataSize()).isEqualTo(160 * MIB);
+        assertThat(profile.size().dataSize()).isEqualTo(320 * MIB);
         assertThat(profile.rootImage()).isEqualTo(new RootImage(RootFilesystem.SQUASHFS, "zstd"));
         assertThat(profile.services().enable()).contains("ssh.service", "strata-grow-data.service");
         assertThat(profile.services().disable()).contains("apt-daily.timer");

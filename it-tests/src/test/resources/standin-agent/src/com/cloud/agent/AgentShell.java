@@ -116,15 +116,15 @@ public final class AgentShell {
     }
 
     private static void load(Properties p, String name) throws IOException {
-        InputStream in = AgentShell.class.getClassLoader().getResourceAsStream(name);
-        if (in == null) {
+        InputStream found = AgentShell.class.getClassLoader().getResourceAsStream(name);
+        if (found == null) {
             File f = new File("conf", name);
             if (!f.isFile()) {
                 return;
             }
-            in = new FileInputStream(f);
+            found = new FileInputStream(f);
         }
-        try (in) {
+        try (InputStream in = found) {
             p.load(in);
         }
     }
