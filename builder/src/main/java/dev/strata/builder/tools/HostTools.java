@@ -56,6 +56,12 @@ public final class HostTools {
         m.put("formats", List.of(
                 new HostTool("qemu-img", "qemu-utils", "converts the disk to qcow2, vhd and vmdk"),
                 new HostTool("lbzip2", "lbzip2", "bzip2 compression on every core")));
+        m.put("systemvm-tests", List.of(
+                new HostTool("iptables-restore", "iptables", "checks the SSVM/CPVM firewall baselines (--test)"),
+                new HostTool("openssl", "openssl", "makes the CA and certificate keystore-cert-import installs"),
+                new HostTool("keytool", "openjdk-17-jdk-headless", "reads the key stores the keystore scripts write"),
+                new HostTool("unzip", "unzip", "unpacks the stand-in agent.zip (cloud-prepare)"),
+                new HostTool("unshare", "util-linux", "a private mount namespace for the stand-in agent's mounts")));
         m.put("boot-test", List.of(
                 new HostTool("qemu-system-x86_64", "qemu-system-x86", "boots images to verify them"),
                 new HostTool("/usr/share/OVMF/OVMF_CODE_4M.fd", "ovmf", "UEFI firmware for boot tests")));
