@@ -139,21 +139,15 @@ public final class GuestAgent implements AutoCloseable {
     }
 
     /**
-     * Writes a file in the guest the way CloudStack's KVM host writes the boot configuration
-     * (scripts/vm/hypervisor/kvm/patch.sh): guest-file-open with mode {@code w+}, guest-file-write
-     * of the base64 bytes, guest-file-close. The folder must exist.
+     * Writes a file in the guest the way CloudStack's KVM host hands a system VM its boot
+     * configuration (scripts/vm/hypervisor/kvm/patch.sh): guest-file-open with mode {@code w+},
+     * guest-file-write of the base64 bytes, guest-file-close.
      */
-    public void writeFile(String path, byte[] bytes) throws IOException, InterruptedException {
+    public void writeFile(String path, byte[] content) throws IOException, InterruptedException {
         long handle = call("guest-file-open", JSON.createObjectNode().put("path", path).put("mode", "w+")).asLong();
         try {
-            for (int off = 0; off < bytes.length || off == 0; off += 48 * 1024) {
-                byte[] part = java.util.Arrays.copyOfRange(bytes, off, Math.min(bytes.length, off + 48 * 1024));
-                call("guest-file-write", JSON.createObjectNode().put("handle", handle)
-                        .put("buf-b64", Base64.getEncoder().encodeToString(part)));
-                if (bytes.length == 0) {
-                    break;
-                }
-            }
+            call("guest-file-write", JSON.createObjectNode().put("handle", handle)
+                    .put("buf-b64", Base64.getEncoder().encodeToString(content)));
         } finally {
             call("guest-file-close", JSON.createObjectNode().put("handle", handle));
         }

@@ -42,12 +42,8 @@ public final class RunningVm implements AutoCloseable {
         return start(disk, extras, memoryMb, List.of(), progress);
     }
 
-    /**
-     * @param qemuArgs further QEMU arguments (network devices: {@code -netdev user,...} and
-     *                 {@code -device virtio-net-pci,...}); a list, never a shell string
-     */
-    public static RunningVm start(Path disk, List<Path> extras, int memoryMb, List<String> qemuArgs,
-                                  Consumer<String> progress) {
+    /** {@link #start(Path, List, int, Consumer)} with further QEMU arguments (NICs: {@code -netdev}/{@code -device}). */
+    public static RunningVm start(Path disk, List<Path> extras, int memoryMb, List<String> qemuArgs, Consumer<String> progress) {
         try {
             Path dir = Files.createTempDirectory("strata-vm-");
             List<String> args = new ArrayList<>(List.of("-machine", "pc",
