@@ -93,8 +93,10 @@ final class LayerCommand {
         }
     }
 
-    @Command(name = "sign", mixinStandardHelpOptions = true, description = "Write manifest.properties and manifest.sig for a layer folder.")
+    @Command(name = "sign", description = "Write manifest.properties and manifest.sig for a layer folder.")
     static final class Sign implements Callable<Integer> {
+        // Not the standard help mixin: its -V/--version would clash with the layer's --version.
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.") boolean help;
         @Parameters(index = "0", paramLabel = "DIR") Path dir;
         @Option(names = "--key", required = true, paramLabel = "FILE", description = "Private key (from keygen).") Path key;
         @Option(names = "--name", defaultValue = "router") String name;
