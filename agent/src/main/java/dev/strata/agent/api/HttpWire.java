@@ -56,8 +56,10 @@ final class HttpWire {
             }
             got.write(chunk, 0, n);
             byte[] h = got.toByteArray();
-            // Lines end with CRLF: refuse a bare LF or CR as soon as it is seen.
-            for (int i = Math.max(0, scanned - 1); i < h.length; i++) {
+            int end = indexOf(h, END, Math.max(0, scanned - 3));
+            // Lines end with CRLF: refuse a bare LF or CR in the head (not the body) as soon as it is seen.
+            int limit = end >= 0 ? end + 2 : h.length;
+            for (int i = Math.max(0, scanned - 1); i < limit; i++) {
                 if (h[i] == '\n' && (i == 0 || h[i - 1] != '\r')) {
                     throw new HttpError(400, "bare LF in the request head: HTTP/1.1 lines end with CRLF");
                 }
@@ -66,7 +68,6 @@ final class HttpWire {
                 }
             }
             scanned = h.length;
-            int end = indexOf(h, END);
             if (end >= 0) {
                 if (end > MAX_HEAD) {
                     throw new HttpError(431, "request head larger than " + MAX_HEAD + " bytes");
@@ -196,9 +197,9 @@ final class HttpWire {
         };
     }
 
-    private static int indexOf(byte[] h, byte[] needle) {
+    private static int indexOf(byte[] h, byte[] needle, int from) {
         outer:
-        for (int i = 0; i + needle.length <= h.length; i++) {
+        for (int i = from; i + needle.length <= h.length; i++) {
             for (int j = 0; j < needle.length; j++) {
                 if (h[i + j] != needle[j]) {
                     continue outer;

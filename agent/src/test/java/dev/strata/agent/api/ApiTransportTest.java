@@ -161,6 +161,9 @@ class ApiTransportTest {
         // and the good ones still work, Expect: 100-continue included
         assertThat(request(socket, "PUT /x HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\nabc"))
                 .contains("HTTP/1.1 200").contains("\"bytes\":3");
+        // bare LFs in a body are the body's business (pretty-printed JSON has them)
+        assertThat(request(socket, "PUT /x HTTP/1.1\r\nContent-Length: 7\r\n\r\n{\n\"a\"\n}"))
+                .startsWith("HTTP/1.1 200").contains("\"bytes\":7");
     }
 
     @Test
