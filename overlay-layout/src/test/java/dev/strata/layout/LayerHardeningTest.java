@@ -51,8 +51,10 @@ class LayerHardeningTest {
     // ---- item 1: owner, group and all mode bits are signed ------------------------------------
 
     @ParameterizedTest
-    @ValueSource(strings = {"bin/agent m 755 1000 1000", "bin/agent m 755 0 1000", "bin/agent m 4755 0 0",
-        "bin/agent m 2755 0 0", "bin m 1755 0 0", "bin/agent m 700 0 0"})
+    // bin/agent is 0644 and bin 0755 as signed: only the owner, the group or a special bit changes,
+    // which format 1 did not cover (all but the last were installed before issue 17).
+    @ValueSource(strings = {"bin/agent m 644 1000 1000", "bin/agent m 644 0 1000", "bin/agent m 4644 0 0",
+        "bin/agent m 2644 0 0", "bin m 1755 0 0", "bin m 755 65534 65534", "bin/agent m 600 0 0"})
     void anImageWhoseOwnerOrModeChangedAfterSigningIsRefused(String tamper) throws Exception {
         Path image = TestLayers.image(signed("2.0"), tmp.resolve("router-2.0.layer"), tamper);
 
@@ -166,6 +168,16 @@ class LayerHardeningTest {
         Files.createSymbolicLink(tricky.resolve("p/q/a"), Path.of("b/../.."));
         assertThatThrownBy(() -> store().install(resign(tricky, "3.0"))).isInstanceOf(LayerException.class)
                 .hasMessageContaining("p/q/a is a symbolic link to b/../.., outside the layer");
+
+        // Links out of the layer that are part of what was signed.
+        List<String> targets = List.of("../../etc", "/etc/shadow", "../lib/../../x");
+        for (int i = 0; i < targets.size(); i++) {
+            String version = "5." + i;
+            Path out = signed(version);
+            Files.createSymbolicLink(out.resolve("lib/out"), Path.of(targets.get(i)));
+            assertThatThrownBy(() -> store().install(resign(out, version))).isInstanceOf(LayerException.class)
+                    .hasMessageContaining("lib/out is a symbolic link to");
+        }
 
         Path loop = signed("4.0");
         Files.createSymbolicLink(loop.resolve("x"), Path.of("y"));
