@@ -18,5 +18,5 @@ package dev.strata.agent.api;
  */
 record ApiLimits(int connections, int workers, long handshakeMs, long headMs, long bodyMs, long workWaitMs, long writeMs) {
 
-    static final ApiLimits DEFAULT = new ApiLimits(64, 4, 5_000, 10_000, 30_000, 30_000, 30_000);
+    static final ApiLimits DEFAULT = new ApiLimits(32, 4, 5_000, 10_000, 30_000, 30_000, 30_000);
 }
