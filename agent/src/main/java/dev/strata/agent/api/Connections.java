@@ -36,6 +36,7 @@ final class Connections implements AutoCloseable {
     }
 
     private final String name;
+    private final boolean handshake;
     private final Handler handler;
     private final ApiLimits limits;
     private final Semaphore slots;
@@ -45,8 +46,10 @@ final class Connections implements AutoCloseable {
     /** Connections still sending their request, oldest first: the ones a newcomer may displace. */
     private final Set<Conn> reading = new LinkedHashSet<>();
 
-    Connections(String name, Handler handler, ApiLimits limits) {
+    /** @param handshake whether {@link Conn#open()} negotiates (TLS), which gets its own time before the head's */
+    Connections(String name, boolean handshake, Handler handler, ApiLimits limits) {
         this.name = name;
+        this.handshake = handshake;
         this.handler = handler;
         this.limits = limits;
         this.slots = new Semaphore(limits.connections());
@@ -114,7 +117,7 @@ final class Connections implements AutoCloseable {
             reading.add(c);
         }
         boolean permit = false;
-        ScheduledFuture<?> guard = deadline(c, limits.handshakeMs() + limits.headMs());
+        ScheduledFuture<?> guard = deadline(c, (handshake ? limits.handshakeMs() : 0) + limits.headMs());
         try {
             ApiHandler.Reply reply;
             try {

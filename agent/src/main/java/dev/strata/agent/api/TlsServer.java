@@ -34,7 +34,7 @@ final class TlsServer implements AutoCloseable {
         this.server = new ServerSocket();
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress(InetAddress.getByName(tls.host()), tls.port()), 64);
-        this.connections = new Connections("api-tls", handler, limits);
+        this.connections = new Connections("api-tls", true, handler, limits);
         this.acceptor = new Thread(() -> acceptLoop(limits), "api-tls-accept");
         acceptor.setDaemon(true);
     }

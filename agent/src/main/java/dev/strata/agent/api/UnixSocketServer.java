@@ -30,7 +30,7 @@ final class UnixSocketServer implements AutoCloseable {
 
     UnixSocketServer(Path socket, Connections.Handler handler, ApiLimits limits) throws IOException {
         this.server = bindPrivately(socket);
-        this.connections = new Connections("api-unix", handler, limits);
+        this.connections = new Connections("api-unix", false, handler, limits);
         this.acceptor = new Thread(this::acceptLoop, "api-unix-accept");
         acceptor.setDaemon(true);
     }
