@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -37,13 +36,7 @@ public final class ControlAddress {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read the boot configuration " + cmdline + ": " + e.getMessage(), e);
         }
-        Map<String, String> keys = new HashMap<>();
-        for (String pair : text.strip().split("\\s+")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                keys.put(pair.substring(0, eq), pair.substring(eq + 1));
-            }
-        }
+        Map<String, String> keys = dev.strata.agent.cloudstack.CmdLine.parse(text); // issue 13's one parser
         String nic = switch (keys.getOrDefault("type", "")) {
             case "router", "dhcpsrvr" -> "eth1";
             case "vpcrouter", "secstorage", "consoleproxy" -> "eth0";

@@ -57,6 +57,18 @@ public final class HostTools {
         m.put("boot-test", List.of(
                 new HostTool("qemu-system-x86_64", "qemu-system-x86", "boots images to verify them"),
                 new HostTool("/usr/share/OVMF/OVMF_CODE_4M.fd", "ovmf", "UEFI firmware for boot tests")));
+        m.put("seeder-tests", List.of(
+                new HostTool("mariadbd", "mariadb-server", "the seeder tests' private database server"),
+                new HostTool("mariadb-install-db", "mariadb-server", "creates that server's data folder"),
+                new HostTool("mariadb", "mariadb-client", "loads CloudStack's schema.sql/data.sql (procedures, views)"),
+                new HostTool("lbzip2", "lbzip2", "unpacks bzip2 templates on every core (else Commons Compress)")));
+        // CloudStack drop-in tests (issue 13): the /opt/cloud/bin fronts' transport, and the host
+        // emulator's ssh/scp to port 3922 and its traffic probes.
+        m.put("cloudstack-tests", List.of(
+                new HostTool("socat", "socat", "the fronts' transport to the agent socket; traffic probes"),
+                new HostTool("ssh", "openssh-client", "the host emulator's ssh to the system VM on 3922"),
+                new HostTool("scp", "openssh-client", "the host emulator's legacy-SCP uploads"),
+                new HostTool("ssh-keygen", "openssh-client", "the management server's key pair in tests")));
         return m;
     }
 
