@@ -38,7 +38,7 @@ import java.util.stream.Stream;
 public final class LayerBuilder {
 
     /** Bump when the layer's layout changes, so cached layers of the old layout are not reused. */
-    private static final String LAYOUT = "layer-layout-1";
+    private static final String LAYOUT = "layer-layout-2"; // 2: content digest format 2 (owners, all mode bits)
 
     /** What a build produced. */
     public record Result(Path file, LayerManifest manifest, long bytes, long treeBytes, boolean cached) {
@@ -94,7 +94,10 @@ public final class LayerBuilder {
             long treeBytes = treeBytes(tree);
 
             LayerManifest manifest = new LayerManifest(in.layer().name(), in.layer().version(),
-                    Instant.ofEpochSecond(in.epoch()), ContentDigest.of(tree), inputs, in.layer().minRootVersion(),
+                    Instant.ofEpochSecond(in.epoch()),
+                    // As the image will hold it: mksquashfs -all-root makes every entry root's,
+                    // whoever builds; the verifier reads the owners unsquashfs gives back.
+                    ContentDigest.of(tree, ContentDigest.Owners.ALL_ROOT, rel -> true), inputs, in.layer().minRootVersion(),
                     in.layer().entryPoint(), in.layer().healthCheck(), in.layer().healthTimeoutSeconds());
             Files.write(tree.resolve(LayerManifest.FILE), manifest.toBytes());
             Files.write(tree.resolve(LayerManifest.SIGNATURE_FILE), LayerSignatures.sign(manifest, in.signingKey()));
