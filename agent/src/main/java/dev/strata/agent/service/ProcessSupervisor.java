@@ -45,6 +45,7 @@ public final class ProcessSupervisor implements Supervisor {
         }
         try {
             Files.createDirectories(logDir);
+            stopStale(unit, argv);
             List<String> cmd = new java.util.ArrayList<>(List.of("setpriv", "--pdeathsig", "KILL", "--"));
             cmd.addAll(argv);
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -56,6 +57,7 @@ public final class ProcessSupervisor implements Supervisor {
                 throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
             }
             children.put(unit, started);
+            Files.writeString(logDir.resolve(unit + ".pid"), Long.toString(started.pid()));
             // A daemon that refuses its configuration exits at once: say so instead of "started".
             if (started.waitFor(150, TimeUnit.MILLISECONDS)) {
                 children.remove(unit);
@@ -69,6 +71,33 @@ public final class ProcessSupervisor implements Supervisor {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted starting " + unit, e);
         }
+    }
+
+    /**
+     * A daemon a previous agent started and that outlived it (the parent-death signal is cleared
+     * when a daemon changes its credentials, as dnsmasq does): stopped if its command line is
+     * ours, so that the new one can bind its ports. Its state (leases) is in files and stays.
+     */
+    private void stopStale(String unit, List<String> argv) throws IOException {
+        Path pidFile = logDir.resolve(unit + ".pid");
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        try {
+            long pid = Long.parseLong(Files.readString(pidFile).strip());
+            java.util.Optional<ProcessHandle> h = ProcessHandle.of(pid);
+            Path cmdline = Path.of("/proc", Long.toString(pid), "cmdline");
+            if (h.isPresent() && Files.exists(cmdline)
+                    && new String(Files.readAllBytes(cmdline), java.nio.charset.StandardCharsets.UTF_8).contains(argv.get(argv.size() - 1))) {
+                h.get().destroy();
+                h.get().onExit().get(5, TimeUnit.SECONDS);
+            }
+        } catch (NumberFormatException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // not ours or already gone
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Files.deleteIfExists(pidFile);
     }
 
     @Override
@@ -107,6 +136,9 @@ public final class ProcessSupervisor implements Supervisor {
     @Override
     public boolean running(String unit) {
         Process p = children.get(unit);
+        if (p != null && !p.isAlive()) {
+            System.err.println("supervisor: " + unit + " (pid " + p.pid() + ") exited " + p.exitValue());
+        }
         return p != null && p.isAlive();
     }
 

@@ -33,7 +33,7 @@ class OpenApiDocumentTest {
             JsonNode props = schemas.path(t.getSimpleName()).path("properties");
             // As JSON names them (a component may carry @JsonProperty: "interface" is a Java keyword).
             List<String> fields = Arrays.stream(t.getRecordComponents()).map(c -> {
-                com.fasterxml.jackson.annotation.JsonProperty j = c.getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
+                com.fasterxml.jackson.annotation.JsonProperty j = c.getAccessor().getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
                 return j != null ? j.value() : c.getName();
             }).toList();
             List<String> documented = new ArrayList<>();

@@ -94,7 +94,8 @@ public final class DhcpService implements Service {
     List<String> argv() {
         List<String> a = new ArrayList<>(List.of(dnsmasq, "--keep-in-foreground", "--conf-file=" + dir.resolve(DnsmasqConfig.MAIN)));
         if (asRoot) {
-            a.add("--user=root");
+            a.add(1, "--user=root");
+            a.add(2, "--group=root");
         }
         return a;
     }
@@ -126,10 +127,13 @@ public final class DhcpService implements Service {
         // have left new files that dnsmasq never re-read: a reload repairs that).
         String mainNow = previous != null ? previous.files().get(DnsmasqConfig.MAIN) : AtomicFiles.read(dir.resolve(DnsmasqConfig.MAIN));
         boolean mainChanged = !Objects.equals(mainNow, files.get(DnsmasqConfig.MAIN)) || !supervisor.running(UNIT);
-        if (mainChanged) {
-            test(files.get(DnsmasqConfig.MAIN));
-        }
         boolean dataChanged = previous == null;
+        for (String f : DnsmasqConfig.DATA_FILES) {
+            dataChanged |= previous != null && !Objects.equals(previous.files().get(f), files.get(f));
+        }
+        if (mainChanged || dataChanged) {
+            test(files);
+        }
         try {
             Files.createDirectories(runtimeDir);
         } catch (IOException e) {
@@ -139,7 +143,6 @@ public final class DhcpService implements Service {
             String text = files.get(f);
             if (previous == null || !Objects.equals(previous.files().get(f), text)) {
                 AtomicFiles.write(dir.resolve(f), text, "rw-r--r--");
-                dataChanged = true;
             }
         }
         if (mainChanged) {
@@ -150,10 +153,22 @@ public final class DhcpService implements Service {
         }
     }
 
-    /** dnsmasq's own verdict on a main file, before it replaces the running one. */
-    private void test(String main) {
+    /**
+     * dnsmasq's own verdict, before anything running is replaced. {@code --test} parses the main
+     * file only (a bad line in a hosts or options file would merely be logged at SIGHUP), so the
+     * data files' lines are tested inline as {@code dhcp-host=} and {@code dhcp-option=} lines.
+     */
+    private void test(Map<String, String> files) {
+        StringBuilder conf = new StringBuilder();
+        for (String line : files.get(DnsmasqConfig.MAIN).split("\n")) {
+            if (!line.startsWith("dhcp-hostsfile=") && !line.startsWith("dhcp-optsfile=") && !line.startsWith("addn-hosts=")) {
+                conf.append(line).append('\n');
+            }
+        }
+        inline(conf, "dhcp-host=", files.get(DnsmasqConfig.HOSTS));
+        inline(conf, "dhcp-option=", files.get(DnsmasqConfig.OPTS));
         Path tmp = dir.resolve(".dnsmasq.conf.test");
-        AtomicFiles.write(tmp, main, "rw-r--r--");
+        AtomicFiles.write(tmp, conf.toString(), "rw-r--r--");
         Commands.Result r = Commands.run(List.of(dnsmasq, "--test", "--conf-file=" + tmp), null, Duration.ofSeconds(10));
         try {
             Files.deleteIfExists(tmp);
@@ -162,6 +177,14 @@ public final class DhcpService implements Service {
         }
         if (!r.ok()) {
             throw new IllegalStateException("dnsmasq refused the configuration: " + r.why());
+        }
+    }
+
+    private static void inline(StringBuilder conf, String key, String text) {
+        for (String line : text.split("\n")) {
+            if (!line.isEmpty() && !line.startsWith("#")) {
+                conf.append(key).append(line).append('\n');
+            }
         }
     }
 

@@ -41,18 +41,19 @@ public final class DnsmasqConfig {
         if (served.isEmpty()) {
             return files;
         }
-        files.put(MAIN, main(served, dir, runtimeDir));
+        StringBuilder hostTags = new StringBuilder();
         StringBuilder hosts = new StringBuilder();
         StringBuilder opts = new StringBuilder(header());
         StringBuilder names = new StringBuilder(header());
         hosts.append(header());
+
         for (GuestView.Net4 n : served) {
             GuestNetwork g = n.network();
             String tag = netTag(n);
             if (g.offers("dhcp")) {
-                opts.append("tag:").append(tag).append(",tag:!nogw,option:router,").append(n.gateway()).append('\n');
+                opts.append("tag:").append(tag).append(",option:router,").append(n.gateway()).append('\n');
                 List<String> dns = g.dnsServers().isEmpty() ? List.of(Net.text(n.routerAddress())) : g.dnsServers();
-                opts.append("tag:").append(tag).append(",tag:!owndns,option:dns-server,").append(String.join(",", dns)).append('\n');
+                opts.append("tag:").append(tag).append(",option:dns-server,").append(String.join(",", dns)).append('\n');
                 if (g.domain() != null) {
                     opts.append("tag:").append(tag).append(",option:domain-name,").append(g.domain().toLowerCase(Locale.ROOT))
                             .append('\n');
@@ -72,21 +73,27 @@ public final class DnsmasqConfig {
             String addr = Net.text(ip);
             String own = "h" + addr.replace('.', '_');
             boolean routes = !h.staticRoutes().isEmpty();
+            // A host with options of its own gets one tag, set by its MAC in the main file: an option
+            // matched by that tag wins over the network's, which match the range's (context) tag only.
+            // Not "set:" on the hosts-file line: dnsmasq 2.90 (Debian 12's) segfaults on SIGHUP once it
+            // has leased to a host whose hosts-file line carries a tag (found by GuestServicesTest,
+            // reproduced alone). So adding or removing such a host restarts dnsmasq; plain hosts, the
+            // common case, are a SIGHUP.
+            boolean ownOptions = routes || !h.dnsServers().isEmpty() || !h.givesDefaultRoute();
             hosts.append(h.mac().toLowerCase(Locale.ROOT));
-            if (!h.givesDefaultRoute()) {
-                hosts.append(",set:nogw");
-            }
-            if (!h.dnsServers().isEmpty()) {
-                hosts.append(",set:owndns");
-            }
-            if (routes || !h.dnsServers().isEmpty()) {
-                hosts.append(",set:").append(own);
+            if (ownOptions) {
+                hostTags.append("dhcp-mac=set:").append(own).append(',').append(h.mac().toLowerCase(Locale.ROOT)).append('\n');
             }
             hosts.append(',').append(addr);
             if (h.hostName() != null) {
                 hosts.append(',').append(h.hostName());
             }
             hosts.append('\n');
+            if (!h.givesDefaultRoute()) {
+                // dnsmasq sends its own address as the router unless option 3 is given: "no default
+                // route" is an empty option 3 (as CloudStack's VR writes for a VM's non-default NIC).
+                opts.append("tag:").append(own).append(",option:router\n");
+            }
             if (!h.dnsServers().isEmpty()) {
                 opts.append("tag:").append(own).append(",option:dns-server,").append(String.join(",", h.dnsServers())).append('\n');
             }
@@ -109,6 +116,7 @@ public final class DnsmasqConfig {
                 names.append(' ').append(h.hostName()).append('\n');
             }
         }
+        files.put(MAIN, main(served, dir, runtimeDir) + hostTags);
         files.put(HOSTS, hosts.toString());
         files.put(OPTS, opts.toString());
         files.put(DNS_HOSTS, names.toString());
