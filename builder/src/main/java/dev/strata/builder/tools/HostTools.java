@@ -57,6 +57,12 @@ public final class HostTools {
         m.put("boot-test", List.of(
                 new HostTool("qemu-system-x86_64", "qemu-system-x86", "boots images to verify them"),
                 new HostTool("/usr/share/OVMF/OVMF_CODE_4M.fd", "ovmf", "UEFI firmware for boot tests")));
+        m.put("agent-dhcp", List.of(
+                new HostTool("dnsmasq", "dnsmasq-base", "the VR's DHCP and DNS daemon, run by the agent's tests (and in the VM)"),
+                new HostTool("setpriv", "util-linux", "gives test daemons the agent's death as theirs (--supervisor process)"),
+                new HostTool("busybox", "busybox", "udhcpc, the real DHCP client of the guest-services test"),
+                new HostTool("dig", "bind9-dnsutils", "resolves guest names from a guest namespace in the guest-services test"),
+                new HostTool("curl", "curl", "reads passwords and metadata from a guest namespace")));
         return m;
     }
 
