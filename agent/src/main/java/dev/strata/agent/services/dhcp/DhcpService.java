@@ -202,7 +202,10 @@ public final class DhcpService implements Service {
 
     /** No guest network left: the daemon stops and its main file goes (the leases stay, runtime state). */
     private void stop() {
-        supervisor.stop(UNIT);
+        // Only what runs is stopped: a router with no guest network never asks the supervisor anything.
+        if (supervisor.running(UNIT)) {
+            supervisor.stop(UNIT);
+        }
         try {
             Files.deleteIfExists(dir.resolve(DnsmasqConfig.MAIN));
         } catch (IOException e) {
