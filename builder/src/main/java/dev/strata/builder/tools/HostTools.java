@@ -63,6 +63,13 @@ public final class HostTools {
                 new HostTool("busybox", "busybox", "udhcpc, the real DHCP client of the guest-services test"),
                 new HostTool("dig", "bind9-dnsutils", "resolves guest names from a guest namespace in the guest-services test"),
                 new HostTool("curl", "curl", "reads passwords and metadata from a guest namespace")));
+        // CloudStack drop-in tests (issue 13): the /opt/cloud/bin fronts' transport, and the host
+        // emulator's ssh/scp to port 3922 and its traffic probes.
+        m.put("cloudstack-tests", List.of(
+                new HostTool("socat", "socat", "the fronts' transport to the agent socket; traffic probes"),
+                new HostTool("ssh", "openssh-client", "the host emulator's ssh to the system VM on 3922"),
+                new HostTool("scp", "openssh-client", "the host emulator's legacy-SCP uploads"),
+                new HostTool("ssh-keygen", "openssh-client", "the management server's key pair in tests")));
         return m;
     }
 
