@@ -5,7 +5,7 @@ import java.nio.file.Path;
 
 /** Command-line options of the agent; see {@link #USAGE}. */
 public record AgentOptions(Path socket, Path stateDir, ApiServer.Tls tls, String nft, String ip, int keepGenerations,
-                           Path routerDir, Path trustedKeys, Path rootRelease, Path cloudStackDir) {
+                           Path routerDir, Path trustedKeys, Path rootRelease, Path cloudStackDir, String supervisor, String dnsmasq) {
 
     static final String USAGE = """
             usage: java -cp 'agent.jar:lib/*' dev.strata.agent.Main [options]
@@ -24,6 +24,9 @@ public record AgentOptions(Path socket, Path stateDir, ApiServer.Tls tls, String
               --trusted-keys DIR     public keys a layer must be signed by (default /etc/strata/trusted-keys)
               --root-release FILE    the root image's release file (default /etc/strata/release)
               --cloudstack-dir DIR   where copies of CloudStack's merged bags go (default /etc/cloudstack)
+              --supervisor KIND      systemd (default: daemons are units of the layer) or process (daemons
+                                     are the agent's children in its network namespace: tests, development)
+              --dnsmasq PROGRAM      dnsmasq to run (default /usr/sbin/dnsmasq)
             """;
 
     public static AgentOptions parse(String... args) {
@@ -42,6 +45,8 @@ public record AgentOptions(Path socket, Path stateDir, ApiServer.Tls tls, String
         Path trustedKeys = Path.of("/etc/strata/trusted-keys");
         Path rootRelease = Path.of("/etc/strata/release");
         Path cloudStackDir = Path.of("/etc/cloudstack");
+        String supervisor = "systemd";
+        String dnsmasq = "/usr/sbin/dnsmasq";
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--help") || a.equals("-h")) {
@@ -67,6 +72,13 @@ public record AgentOptions(Path socket, Path stateDir, ApiServer.Tls tls, String
                 case "--trusted-keys" -> trustedKeys = Path.of(v);
                 case "--root-release" -> rootRelease = Path.of(v);
                 case "--cloudstack-dir" -> cloudStackDir = Path.of(v);
+                case "--supervisor" -> {
+                    if (!v.equals("systemd") && !v.equals("process")) {
+                        throw new IllegalArgumentException("--supervisor " + v + ": expected systemd or process");
+                    }
+                    supervisor = v;
+                }
+                case "--dnsmasq" -> dnsmasq = v;
                 default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
             }
         }
@@ -84,7 +96,7 @@ public record AgentOptions(Path socket, Path stateDir, ApiServer.Tls tls, String
             }
             tls = new ApiServer.Tls(port, host, cert, key, ca);
         }
-        return new AgentOptions(socket, state, tls, nft, ip, keep, routerDir, trustedKeys, rootRelease, cloudStackDir);
+        return new AgentOptions(socket, state, tls, nft, ip, keep, routerDir, trustedKeys, rootRelease, cloudStackDir, supervisor, dnsmasq);
     }
 
     /** An IP literal (never a name to resolve); 0.0.0.0 or :: only when asked for. */

@@ -70,6 +70,12 @@ public final class HostTools {
                 new HostTool("mariadb-install-db", "mariadb-server", "creates that server's data folder"),
                 new HostTool("mariadb", "mariadb-client", "loads CloudStack's schema.sql/data.sql (procedures, views)"),
                 new HostTool("lbzip2", "lbzip2", "unpacks bzip2 templates on every core (else Commons Compress)")));
+        m.put("agent-dhcp", List.of(
+                new HostTool("dnsmasq", "dnsmasq-base", "the VR's DHCP and DNS daemon, run by the agent's tests (and in the VM)"),
+                new HostTool("setpriv", "util-linux", "gives test daemons the agent's death as theirs (--supervisor process)"),
+                new HostTool("busybox", "busybox", "udhcpc, the real DHCP client of the guest-services test"),
+                new HostTool("dig", "bind9-dnsutils", "resolves guest names from a guest namespace in the guest-services test"),
+                new HostTool("curl", "curl", "reads passwords and metadata from a guest namespace")));
         // CloudStack drop-in tests (issue 13): the /opt/cloud/bin fronts' transport, and the host
         // emulator's ssh/scp to port 3922 and its traffic probes.
         m.put("cloudstack-tests", List.of(
