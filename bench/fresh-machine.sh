@@ -60,8 +60,9 @@ tarball="$cache/$suite-$key.tar"
 t0=$SECONDS
 if [ "$fresh" = 1 ] || [ ! -s "$tarball" ]; then
   echo "== bootstrapping a minimal $suite root ($packages) from ${mirrors[*]}"
-  mmdebstrap --quiet --variant=apt --include="$packages" "$suite" "$tarball.partial-$$" "${mirrors[@]}"
-  mv "$tarball.partial-$$" "$tarball"
+  partial="$cache/.partial-$$-$suite-$key.tar" # the .tar ending tells mmdebstrap the format
+  mmdebstrap --quiet --variant=apt --include="$packages" "$suite" "$partial" "${mirrors[@]}" || { rm -rf "$partial"; exit 2; }
+  mv "$partial" "$tarball"
 else
   echo "== reusing the cached root $tarball (--fresh makes a new one)"
 fi
