@@ -96,6 +96,8 @@ public final class HostTools {
                 new HostTool("/usr/share/OVMF/OVMF_VARS_4M.fd", "ovmf", "UEFI variable store template for boot tests")));
         m.put("build-tests", List.of(
                 new HostTool("sh", "dash", "runs the small scripts of the runner, layer and health-gate tests"),
+                new HostTool("cat", "coreutils", "the command runner's input and output tests"),
+                new HostTool("echo", "coreutils", "the command runner's argument-list test"),
                 new HostTool("mount", "mount", "a small tmpfs to fill up in the disk-full and stage-cache tests"),
                 new HostTool("umount", "mount", "removes the tests' tmpfs"),
                 new HostTool("tar", "tar", "reads the OVA back in the format and bundle tests"),
