@@ -107,6 +107,7 @@ if [ "$reuse_m2" = 1 ] && [ -d "$HOME/.m2/repository" ]; then
   tar -C "$HOME/.m2" --exclude=repository/dev/strata -cf - repository | tar -C "$root/root/.m2" -xf -
 fi
 cp -L /etc/resolv.conf "$root/etc/resolv.conf"
+echo "== commit $commit in a $suite root ($(du -sh "$root" | cut -f1)), logs in $logs"
 
 mount -t proc proc "$root/proc"
 mount --rbind /sys "$root/sys" && mount --make-rslave "$root/sys"
@@ -131,10 +132,9 @@ step() { # name, command: runs it, logs it, prints its time and result
 }
 first_missing() { # the first program a log says is not there
   grep -hoE 'Cannot run program "[^"]+"|exec of "[^"]+" failed|missing host tools: [^;]+|[A-Za-z0-9._/-]+: (command )?not found|error=2, No such file or directory' \
-    "$logs"/*.log 2>/dev/null | head -1
+    "$logs"/*.log 2>/dev/null | head -1 || true
 }
 
-echo "== commit $commit in a $suite root ($(du -sh "$root" | cut -f1)), logs in $logs"
 result=PASS
 step main "./mvnw -B package -DskipTests" || result=FAIL
 if [ "$result" = PASS ]; then
@@ -144,8 +144,9 @@ if [ "$result" = PASS ]; then
     step agent-seeder-tests "./mvnw -B -pl agent,seeder -am test -Dtest='dev/strata/agent/**/*Test,dev/strata/seeder/**/*Test' -Dsurefire.failIfNoSpecifiedTests=false" || result=FAIL
   fi
 fi
+set +e # from here on only reporting
 missing="$(first_missing)"
-bundle="$(ls "$root/root/strata/debian-profile/target/systemvm/" 2>/dev/null | wc -l)"
+bundle="$(find "$root/root/strata/debian-profile/target/systemvm/" -maxdepth 1 -type f 2>/dev/null | wc -l)"
 echo "== $result in $((SECONDS - t0)) s; bundle files: $bundle; first missing program: ${missing:-none}"
 if [ "$result" = FAIL ]; then
   echo "   last lines of the failing log:"; tail -n 30 "$(ls -t "$logs"/*.log | head -1)" | sed 's/^/   | /'

@@ -62,6 +62,7 @@ public final class HostTools {
                 new HostTool("newuidmap", "uidmap", "maps subordinate ids for mmdebstrap's unshare mode (builds without root)")));
         m.put("layer", List.of(
                 new HostTool("jlink", "openjdk-17-jdk-headless", "makes the layer's small Java runtime"),
+                new HostTool("objcopy", "binutils", "jlink --strip-debug runs it on the runtime's native libraries"),
                 new HostTool("mksquashfs", "squashfs-tools", "packs the layer into one compressed image"),
                 new HostTool("unsquashfs", "squashfs-tools", "unpacks the layer onto the data partition")));
         m.put("customize", List.of(
