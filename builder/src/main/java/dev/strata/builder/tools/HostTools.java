@@ -56,6 +56,7 @@ public final class HostTools {
         // ---- build stages ----
         m.put("rootfs", List.of(
                 new HostTool("mmdebstrap", "mmdebstrap", "bootstraps the Debian root filesystem"),
+                new HostTool("mount", "mount", "mmdebstrap's root mode mounts /proc, /sys and /dev in the tree (a Recommends of it)"),
                 new HostTool("/usr/share/keyrings/debian-archive-keyring.gpg", "debian-archive-keyring",
                         "verifies the Debian archive")));
         m.put("rootfs-unprivileged", List.of(
