@@ -24,13 +24,14 @@ final class DoctorCommand implements Callable<Integer> {
         }
         System.out.println("== build (strata build, ./mvnw package)");
         print(build);
+        List<String> tests = HostTools.testGroups().stream().filter(g -> !build.contains(g)).toList();
         System.out.println("== tests (./mvnw verify)");
-        print(HostTools.testGroups());
+        print(tests);
         System.out.println("root: " + (HostTools.isRoot() ? "yes (mmdebstrap root mode, cached tree)"
                 : "no (mmdebstrap unshare mode: needs /etc/subuid, /etc/subgid and newuidmap)"));
         System.out.println("kvm: " + (Accelerator.kvmRunsGuests() ? "runs guests" : "not usable; boot tests use TCG"));
         List<HostTool> missingBuild = HostTools.missing(build);
-        List<HostTool> missingTests = HostTools.missing(HostTools.testGroups());
+        List<HostTool> missingTests = HostTools.missing(tests);
         if (!missingBuild.isEmpty()) {
             System.out.println();
             System.out.println("Install what the build needs with:");

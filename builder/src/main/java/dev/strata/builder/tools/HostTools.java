@@ -131,10 +131,12 @@ public final class HostTools {
         return m;
     }
 
-    /** Every group that is not a build stage: what the tests need. */
+    /**
+     * Every group that is not a build stage: what the tests need on top of the build. Includes
+     * rootfs-unprivileged: the unprivileged build test runs mmdebstrap's unshare mode as root too.
+     */
     public static List<String> testGroups() {
-        return BY_STAGE.keySet().stream().filter(g -> !BUILD_GROUPS.contains(g) && !g.equals("rootfs-unprivileged"))
-                .toList();
+        return BY_STAGE.keySet().stream().filter(g -> !BUILD_GROUPS.contains(g)).toList();
     }
 
     /** The tools of these groups in declaration order, each once; an unknown group name is an error. */
@@ -319,8 +321,7 @@ public final class HostTools {
             }
         }
         if (groups.isEmpty()) {
-            groups.addAll(buildOnly ? BUILD_GROUPS : BY_STAGE.keySet().stream()
-                    .filter(g -> !g.equals("rootfs-unprivileged") || !isRoot()).toList());
+            groups.addAll(buildOnly ? BUILD_GROUPS : BY_STAGE.keySet());
             if (buildOnly && !isRoot()) {
                 groups.add("rootfs-unprivileged");
             }

@@ -41,6 +41,7 @@ class HostToolsSourceScanTest {
     private static final Map<String, String> NOT_HOST_TOOLS = Map.of(
             "apt-get", "the installer itself: HostTools.canInstall() checks for it",
             "apt-cache", "HostToolsTest asks apt about the declared packages (skipped without apt)",
+            "dpkg-query", "HostToolsTest asks dpkg who ships each tool (skipped without dpkg)",
             "systemd-run", "the agent's layer API runs it inside the system VM only",
             "strata-no-such-program-xyz", "CommandRunnerTest's deliberately missing program");
 
