@@ -6,7 +6,7 @@
 # the checkout in it, mounts /proc, /sys, /dev and a writable /run (network namespaces need
 # /run/netns; MariaDB its socket folder), and runs inside it, as root:
 #   1. the README's main job:  ./mvnw -B package -DskipTests
-#   2. the agent's and the seeder's tests (./mvnw -B -pl agent,seeder -am test, only their tests;
+#   2. the agent's and the seeder's tests (./mvnw -B -fae -pl agent,seeder -am test, only theirs;
 #      --full: the README's whole test command ./mvnw -B verify instead)
 # then prints PASS or FAIL with the first missing program found in the logs. Mounts are undone and
 # the root removed on exit (--keep keeps the root for a look; the mounts are undone anyway).
@@ -73,7 +73,7 @@ logs="$work/logs"
 mkdir -p "$root" "$logs"
 
 # Everything mounted below $root, deepest first (tests inside may have left their own mounts).
-mounts_below() { awk -v r="$root/" 'index($2, r) == 1 { print $2 }' /proc/self/mounts | awk '{ print length, $0 }' | sort -rn | cut -d' ' -f2-; }
+mounts_below() { awk -v r="$root/" -v r0="$root" '$2 == r0 || index($2, r) == 1 { print $2 }' /proc/self/mounts | awk '{ print length, $0 }' | sort -rn | cut -d' ' -f2-; }
 cleanup() {
   local rc=$?
   set +e
@@ -109,6 +109,9 @@ fi
 cp -L /etc/resolv.conf "$root/etc/resolv.conf"
 echo "== commit $commit in a $suite root ($(du -sh "$root" | cut -f1)), logs in $logs"
 
+# The root a mount point of its own, as / is on a machine: `ip netns exec` makes / a slave
+# mount ("mount --make-rslave /"), which fails with EINVAL on a plain chroot folder.
+mount --bind "$root" "$root"
 mount -t proc proc "$root/proc"
 mount --rbind /sys "$root/sys" && mount --make-rslave "$root/sys"
 mount --rbind /dev "$root/dev" && mount --make-rslave "$root/dev"
@@ -141,7 +144,7 @@ if [ "$result" = PASS ]; then
   if [ "$full" = 1 ]; then
     step verify "./mvnw -B verify" || result=FAIL
   else
-    step agent-seeder-tests "./mvnw -B -pl agent,seeder -am test -Dtest='dev/strata/agent/**/*Test,dev/strata/seeder/**/*Test' -Dsurefire.failIfNoSpecifiedTests=false" || result=FAIL
+    step agent-seeder-tests "./mvnw -B -fae -pl agent,seeder -am test -Dtest='dev/strata/agent/**/*Test,dev/strata/seeder/**/*Test' -Dsurefire.failIfNoSpecifiedTests=false" || result=FAIL
   fi
 fi
 set +e # from here on only reporting
