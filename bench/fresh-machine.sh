@@ -16,11 +16,11 @@
 # ~/.m2/repository (without dev/strata) into the root to save Maven downloads: Maven artifacts are
 # not host programs, so the check stays honest about those.
 #
-# Usage: sudo bench/fresh-machine.sh [--fresh] [--full] [--keep] [--reuse-m2] [CHECKOUT [REF]]
+# Usage: sudo bench/fresh-machine.sh [--fresh] [--full] [--keep] [--reuse-m2] [--skip-main] [CHECKOUT [REF]]
 #   CHECKOUT: a git checkout (default: this repository), REF: what to check out (default: its HEAD).
 set -euo pipefail
 
-fresh=0 full=0 keep=0 reuse_m2=0
+fresh=0 full=0 keep=0 reuse_m2=0 skip_main=0
 args=()
 for a in "$@"; do
   case "$a" in
@@ -28,6 +28,7 @@ for a in "$@"; do
     --full) full=1 ;;
     --keep) keep=1 ;;
     --reuse-m2) reuse_m2=1 ;;
+    --skip-main) skip_main=1 ;; # only step 2 (for a quick re-check of the tests' programs)
     -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     -*) echo "fresh-machine: unknown option $a" >&2; exit 2 ;;
     *) args+=("$a") ;;
@@ -139,7 +140,7 @@ first_missing() { # the first program a log says is not there
 }
 
 result=PASS
-step main "./mvnw -B package -DskipTests" || result=FAIL
+[ "$skip_main" = 1 ] || step main "./mvnw -B package -DskipTests" || result=FAIL
 if [ "$result" = PASS ]; then
   if [ "$full" = 1 ]; then
     step verify "./mvnw -B verify" || result=FAIL

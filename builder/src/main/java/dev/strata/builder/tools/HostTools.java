@@ -125,6 +125,7 @@ public final class HostTools {
         m.put("seeder-tests", List.of(
                 new HostTool("mariadbd", "mariadb-server-core", "a real MariaDB started by the seeder's tests (not as a service)"),
                 new HostTool("mariadb-install-db", "mariadb-server-core", "makes that MariaDB's data folder"),
+                new HostTool("my_print_defaults", "mariadb-client-core", "mariadb-install-db runs it (found by bench/fresh-machine.sh)"),
                 new HostTool("mount.nfs", "nfs-common", "the NFS client the seeder runs to mount secondary storage"),
                 new HostTool("setpriv", "util-linux", "runs the seeder as nobody in the permission test"),
                 new HostTool("lbzip2", "lbzip2", "the seeder's fast bzip2 decoder, and its test")));
