@@ -129,6 +129,13 @@ public final class HostTools {
                 new HostTool("mount.nfs", "nfs-common", "the NFS client the seeder runs to mount secondary storage"),
                 new HostTool("setpriv", "util-linux", "runs the seeder as nobody in the permission test"),
                 new HostTool("lbzip2", "lbzip2", "the seeder's fast bzip2 decoder, and its test")));
+        // CloudStack drop-in tests (issue 13): the /opt/cloud/bin fronts' transport, and the host
+        // emulator's ssh/scp to port 3922 and its traffic probes.
+        m.put("cloudstack-tests", List.of(
+                new HostTool("socat", "socat", "the fronts' transport to the agent socket; traffic probes"),
+                new HostTool("ssh", "openssh-client", "the host emulator's ssh to the system VM on 3922"),
+                new HostTool("scp", "openssh-client", "the host emulator's legacy-SCP uploads"),
+                new HostTool("ssh-keygen", "openssh-client", "the management server's key pair in tests")));
         return m;
     }
 

@@ -81,7 +81,8 @@ class ProfileLoaderTest {
                 .singleElement().extracting(FileEntry::mode).isEqualTo(0644);
         assertThat(profile.layer().name()).isEqualTo("router");
         assertThat(profile.layer().files()).extracting(FileEntry::target)
-                .containsExactly("VERSION", "bin/strata-agent", "agent.jvm.options", "bin/strata-health", "bin/strata");
+                .startsWith("VERSION", "bin/strata-agent", "agent.jvm.options", "bin/strata-health", "bin/strata")
+                .contains("opt/cloud/bin/update_config.py", "opt/cloud/bin/vr_cfg.sh", "opt/cloud/bin/get_template_version.sh");
         assertThat(profile.layer().version()).isEqualTo("4.22.0");
         assertThat(profile.layer().minRootVersion()).isEqualTo("4.22.0");
         assertThat(profile.layer().javaModules()).startsWith("java.base");
