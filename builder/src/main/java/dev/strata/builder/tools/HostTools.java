@@ -135,7 +135,10 @@ public final class HostTools {
                 new HostTool("socat", "socat", "the fronts' transport to the agent socket; traffic probes"),
                 new HostTool("ssh", "openssh-client", "the host emulator's ssh to the system VM on 3922"),
                 new HostTool("scp", "openssh-client", "the host emulator's legacy-SCP uploads"),
-                new HostTool("ssh-keygen", "openssh-client", "the management server's key pair in tests")));
+                new HostTool("ssh-keygen", "openssh-client", "the management server's key pair in tests"),
+                new HostTool("bash", "bash", "runs the /opt/cloud/bin fronts and the early-configuration scripts in tests"),
+                new HostTool("env", "coreutils", "runs a front with the test agent's socket in its environment"),
+                new HostTool("timeout", "coreutils", "bounds the host emulator's traffic probes")));
         return m;
     }
 
