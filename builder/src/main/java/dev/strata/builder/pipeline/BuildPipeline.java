@@ -65,7 +65,7 @@ public final class BuildPipeline {
             Files.createDirectories(workDir);
             Files.createDirectories(staging);
             CommandRunner runner = new CommandRunner(workDir.resolve("build.log"));
-            List<String> stages = new ArrayList<>(STAGES);
+            List<String> stages = new ArrayList<>(HostTools.BUILD_GROUPS);
             if (!HostTools.isRoot()) {
                 stages.add("rootfs-unprivileged");
             }
