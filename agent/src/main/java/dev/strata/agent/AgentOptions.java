@@ -12,7 +12,8 @@ public record AgentOptions(Path socket, Path stateDir, ApiServer.Tls tls, String
               --socket PATH          Unix socket of the API, root only (default /run/strata/agent.sock)
               --state-dir DIR        journal of generations (default /data/agent)
               --tcp-port N           also serve the API on TCP with mutual TLS (needs the three below)
-              --tcp-host ADDR        address to bind for TCP (default 0.0.0.0)
+              --tcp-host ADDR        address to bind for TCP (default: the control address, from --boot-config)
+              --boot-config FILE     CloudStack's boot configuration (default /var/cache/cloud/cmdline)
               --tls-cert FILE        the agent's certificate chain (PEM)
               --tls-key FILE         its private key (PEM, PKCS#8)
               --tls-client-ca FILE   CA certificate(s) whose client certificates are accepted (PEM)
@@ -29,7 +30,8 @@ public record AgentOptions(Path socket, Path stateDir, ApiServer.Tls tls, String
         Path socket = Path.of("/run/strata/agent.sock");
         Path state = Path.of("/data/agent");
         Integer port = null;
-        String host = "0.0.0.0";
+        String host = null;
+        Path bootConfig = ControlAddress.BOOT_CONFIG;
         Path cert = null;
         Path key = null;
         Path ca = null;
@@ -53,7 +55,8 @@ public record AgentOptions(Path socket, Path stateDir, ApiServer.Tls tls, String
                 case "--socket" -> socket = Path.of(v);
                 case "--state-dir" -> state = Path.of(v);
                 case "--tcp-port" -> port = intValue(a, v, 0, 65535);
-                case "--tcp-host" -> host = v;
+                case "--tcp-host" -> host = address(a, v);
+                case "--boot-config" -> bootConfig = Path.of(v);
                 case "--tls-cert" -> cert = Path.of(v);
                 case "--tls-key" -> key = Path.of(v);
                 case "--tls-client-ca" -> ca = Path.of(v);
@@ -72,9 +75,22 @@ public record AgentOptions(Path socket, Path stateDir, ApiServer.Tls tls, String
             if (cert == null || key == null || ca == null) {
                 throw new IllegalArgumentException("--tcp-port needs --tls-cert, --tls-key and --tls-client-ca: the TCP API is mutual TLS only");
             }
+            if (host == null) {
+                // Never every address by default: the TCP API belongs on the control network.
+                Path from = bootConfig;
+                host = ControlAddress.fromBootConfig(from).orElseThrow(() -> new IllegalArgumentException(
+                        "--tcp-port without --tcp-host: the TCP API listens on the control address, and " + from
+                                + " names none (no type= with its eth<N>ip); give --tcp-host ADDR"));
+            }
             tls = new ApiServer.Tls(port, host, cert, key, ca);
         }
         return new AgentOptions(socket, state, tls, nft, ip, keep, routerDir, trustedKeys, rootRelease, cloudStackDir);
+    }
+
+    /** An IP literal (never a name to resolve); 0.0.0.0 or :: only when asked for. */
+    private static String address(String option, String v) {
+        return dev.strata.agent.model.Net.ip(v).map(dev.strata.agent.model.Net::text).orElseThrow(() ->
+                new IllegalArgumentException(option + " " + v + ": expected an IPv4 or IPv6 address"));
     }
 
     private static int intValue(String option, String v, int min, int max) {

@@ -35,6 +35,8 @@ public final class HostTools {
                 new HostTool("jlink", "openjdk-17-jdk-headless", "makes the layer's small Java runtime"),
                 new HostTool("mksquashfs", "squashfs-tools", "packs the layer into one compressed image"),
                 new HostTool("unsquashfs", "squashfs-tools", "unpacks the layer onto the data partition")));
+        m.put("extension", List.of(
+                new HostTool("mksquashfs", "squashfs-tools", "packs the system VM extension (systemd-sysext image)")));
         m.put("root-image", List.of(
                 new HostTool("mksquashfs", "squashfs-tools", "builds a squashfs root image"),
                 new HostTool("mkfs.erofs", "erofs-utils", "builds an erofs root image")));
@@ -54,6 +56,12 @@ public final class HostTools {
         m.put("formats", List.of(
                 new HostTool("qemu-img", "qemu-utils", "converts the disk to qcow2, vhd and vmdk"),
                 new HostTool("lbzip2", "lbzip2", "bzip2 compression on every core")));
+        m.put("systemvm-tests", List.of(
+                new HostTool("iptables-restore", "iptables", "checks the SSVM/CPVM firewall baselines (--test)"),
+                new HostTool("openssl", "openssl", "makes the CA and certificate keystore-cert-import installs"),
+                new HostTool("keytool", "openjdk-17-jdk-headless", "reads the key stores the keystore scripts write"),
+                new HostTool("unzip", "unzip", "unpacks the stand-in agent.zip (cloud-prepare)"),
+                new HostTool("unshare", "util-linux", "a private mount namespace for the stand-in agent's mounts")));
         m.put("boot-test", List.of(
                 new HostTool("qemu-system-x86_64", "qemu-system-x86", "boots images to verify them"),
                 new HostTool("/usr/share/OVMF/OVMF_CODE_4M.fd", "ovmf", "UEFI firmware for boot tests")));
