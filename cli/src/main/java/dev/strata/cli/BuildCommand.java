@@ -54,7 +54,8 @@ final class BuildCommand implements Callable<Integer> {
 
     @Option(names = "--download-repository", paramLabel = "URL", defaultValue = BundleWriter.DEFAULT_REPOSITORY,
             description = {"Repository URL prefix of the downloadurl in metadata.ini: files at <prefix><major.minor>/<file>,",
-                "the layout system.vm.templates.download.repository expects of a mirror (default: ${DEFAULT-VALUE})."})
+                "the layout system.vm.templates.download.repository expects of a mirror; http(s) or file:/// (default:",
+                "${DEFAULT-VALUE}, where the management package installs the bundle)."})
     String downloadRepository;
 
     @Option(names = "--no-stage-cache", description = "Rebuild every stage, even the cached root filesystem.")

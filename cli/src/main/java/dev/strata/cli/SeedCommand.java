@@ -66,6 +66,13 @@ final class SeedCommand implements Callable<Integer> {
                     + "management server key (default: ${DEFAULT-VALUE}).")
     Path dbProperties;
 
+    @Option(names = "--server-properties", paramLabel = "FILE",
+            defaultValue = "/etc/cloudstack/management/server.properties",
+            description = "The management server's settings: when system.vm.templates.download.repository is set, "
+                    + "it replaces metadata.ini's downloadrepository in every template URL, as the server does "
+                    + "(default: ${DEFAULT-VALUE}; absent: the bundle's URLs).")
+    Path serverProperties;
+
     @Option(names = "--key-file", paramLabel = "FILE",
             description = "Management server key for ENC(...) values (default: 'key' beside db.properties, "
                     + "or CLOUD_SECRET_KEY when db.cloud.encryption.type=env).")
@@ -118,7 +125,7 @@ final class SeedCommand implements Callable<Integer> {
     public Integer call() {
         try {
             SeedOptions options = new SeedOptions(bundle, dbSettings(), mounted, mountDir, dryRun, lockTimeout,
-                    deferOlderSchema);
+                    deferOlderSchema, serverProperties);
             CopyProgress progress = quiet ? CopyProgress.NONE : new ProgressPrinter();
             SeedResult result = new Seeder(options, new SystemMounter(), SeedHooks.NONE, progress,
                     line -> {

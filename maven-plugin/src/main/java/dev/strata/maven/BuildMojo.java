@@ -51,7 +51,7 @@ public class BuildMojo extends AbstractMojo {
     @Parameter(property = "strata.hypervisors")
     private String hypervisors;
 
-    /** URL prefix for metadata.ini's downloadurl. */
+    /** URL prefix for metadata.ini's downloadurl (default: the installed bundle folder, as a file URL). */
     @Parameter(property = "strata.downloadRepository", defaultValue = BundleWriter.DEFAULT_REPOSITORY)
     private String downloadRepository;
 

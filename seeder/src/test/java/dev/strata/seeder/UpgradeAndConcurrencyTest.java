@@ -122,7 +122,7 @@ class UpgradeAndConcurrencyTest {
         env.seed();
         Map<String, Object> ovm = env.rows("SELECT * FROM vm_template WHERE name = 'systemvm-ovm3-4.22.0-x86_64'").get(0);
         assertThat(ovm).containsEntry("type", "SYSTEM").containsEntry("format", "RAW").containsEntry("cross_zones", 1L);
-        assertThat((String) ovm.get("url")).isEqualTo("https://download.test/systemvm/4.22.0/"
+        assertThat((String) ovm.get("url")).isEqualTo("https://download.test/systemvm/4.22/"
                 + "systemvmtemplate-4.22.0-x86_64-ovm.raw.bz2");
         assertThat(env.count("SELECT COUNT(*) FROM template_zone_ref WHERE template_id = ?", ovm.get("id"))).isEqualTo(4);
         assertThat(env.count("SELECT COUNT(*) FROM template_store_ref WHERE template_id = ?", ovm.get("id"))).isZero();

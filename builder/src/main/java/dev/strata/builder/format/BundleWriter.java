@@ -30,11 +30,13 @@ public final class BundleWriter {
      * stores, and the server downloads from it when a bundle file is missing). Same shape as
      * CloudStack's own metadata.ini and as {@code system.vm.templates.download.repository} in
      * server.properties expects of a mirror: files at {@code <prefix><major.minor>/<file>}, so an
-     * operator who mirrors the bundle and sets that key gets working URLs. Default: CloudStack's
-     * own repository prefix (what its metadata.ini writes); release managers who publish Strata
-     * bundles give theirs with {@code --download-repository}.
+     * operator who mirrors the bundle and sets that key gets working URLs (the server, and
+     * {@code strata seed}, swap this prefix for the key's value). Default: the folder the
+     * management-server package installs the bundle into, as a file URL, because no published
+     * repository holds Strata's build (CloudStack's own holds CloudStack's, whose checksums differ);
+     * release managers who publish Strata bundles give theirs with {@code --download-repository}.
      */
-    public static final String DEFAULT_REPOSITORY = "https://download.cloudstack.org/systemvm/";
+    public static final String DEFAULT_REPOSITORY = "file:///usr/share/cloudstack-management/templates/systemvm/";
 
     public void write(Profile profile, Path dir, List<BuildResult.OutputFile> files, String rootSha256,
                       long rootBytes, List<DpkgStatus.InstalledPackage> packages, long epoch, String repository) {
@@ -76,12 +78,18 @@ public final class BundleWriter {
         return repositoryPrefix(repository) + v[0] + "." + v[1] + "/" + file;
     }
 
-    /** An http(s) URL prefix ending in '/' (added when missing), as the server's setting is. */
+    /**
+     * An http(s) URL prefix, or a {@code file:///} folder URL such as the default, ending in '/'
+     * (added when missing), as the server's setting is.
+     */
     public static String repositoryPrefix(String repository) {
         String r = repository == null ? "" : repository.strip();
-        if (!r.matches("https?://[A-Za-z0-9.\\-\\[\\]:]+(/[A-Za-z0-9._~%!$&'()*+,;=:@\\-/]*)?")) {
+        boolean http = r.matches("https?://[A-Za-z0-9.\\-\\[\\]:]+(/[A-Za-z0-9._~%!$&'()*+,;=:@\\-/]*)?");
+        boolean file = r.matches("file://(/[A-Za-z0-9._~%!$&'()*+,;=:@\\-]+)+/?") && !r.matches(".*/\\.\\.?(/.*)?");
+        if (!http && !file) {
             throw new IllegalArgumentException("--download-repository '" + repository + "' is not an http(s) URL "
-                    + "prefix such as https://mirror.example/systemvm/ (files are found at <prefix><major.minor>/<file>)");
+                    + "prefix such as https://mirror.example/systemvm/ nor a file:/// folder URL (files are found at "
+                    + "<prefix><major.minor>/<file>)");
         }
         return r.endsWith("/") ? r : r + "/";
     }

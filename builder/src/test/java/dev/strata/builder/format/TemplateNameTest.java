@@ -46,10 +46,13 @@ class TemplateNameTest {
     void downloadUrlsFollowTheRepositoryLayoutTheServerExpects() {
         String file = "systemvmtemplate-4.22.0-x86_64-kvm.qcow2.bz2";
         assertThat(BundleWriter.downloadUrl(BundleWriter.DEFAULT_REPOSITORY, "4.22.0", file))
-                .isEqualTo(BundleWriter.DEFAULT_REPOSITORY + "4.22/" + file).startsWith("https://");
+                .isEqualTo("file:///usr/share/cloudstack-management/templates/systemvm/4.22/" + file);
+        assertThat(BundleWriter.repositoryPrefix(BundleWriter.DEFAULT_REPOSITORY)).isEqualTo(BundleWriter.DEFAULT_REPOSITORY);
+        assertThat(BundleWriter.repositoryPrefix("file:///srv/systemvm")).isEqualTo("file:///srv/systemvm/");
         assertThat(BundleWriter.downloadUrl("http://mirror.test/systemvm", "4.22.0.1", file))
                 .isEqualTo("http://mirror.test/systemvm/4.22/" + file);
-        for (String bad : new String[] {"file:///usr/share/x/", "mirror.test/systemvm/", "http://m.test/a b/", ""}) {
+        for (String bad : new String[] {"file://host/x/", "file:///srv/../etc/", "file:///", "ftp://m.test/x/",
+                "mirror.test/systemvm/", "http://m.test/a b/", ""}) {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> BundleWriter.repositoryPrefix(bad)).as(bad)
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--download-repository");
         }
