@@ -33,6 +33,10 @@ import org.apache.maven.plugins.annotations.Parameter;
 @Mojo(name = "boot-test", defaultPhase = LifecyclePhase.INTEGRATION_TEST, threadSafe = false)
 public class BootTestMojo extends StrataMojo {
 
+    public BootTestMojo() {
+        super("boot-test");
+    }
+
     /** The bundle folder (made by {@code strata:build}). */
     @Parameter(property = "strata.output", defaultValue = "${project.build.directory}/systemvm")
     private File bundleDirectory;

@@ -27,6 +27,10 @@ import org.apache.maven.plugins.annotations.ResolutionScope;
         requiresDependencyResolution = ResolutionScope.RUNTIME)
 public class BuildMojo extends StrataMojo {
 
+    public BuildMojo() {
+        super("build");
+    }
+
     /** The profile: a Strata profile YAML file (docs/profiles.md), e.g. {@code profiles/debian.yaml}. */
     @Parameter(property = "strata.profile", required = true)
     private File profile;

@@ -32,6 +32,10 @@ import org.apache.maven.project.MavenProjectHelper;
 @Mojo(name = "bundle", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = true)
 public class BundleMojo extends StrataMojo {
 
+    public BundleMojo() {
+        super("bundle");
+    }
+
     /** The bundle folder (made by {@code strata:build}). */
     @Parameter(property = "strata.output", defaultValue = "${project.build.directory}/systemvm")
     private File bundleDirectory;

@@ -24,6 +24,10 @@ import org.apache.maven.plugins.annotations.ResolutionScope;
         requiresDependencyResolution = ResolutionScope.RUNTIME)
 public class LayerMojo extends StrataMojo {
 
+    public LayerMojo() {
+        super("layer");
+    }
+
     /** The profile: a Strata profile YAML file (docs/profiles.md) whose {@code layer:} section is built. */
     @Parameter(property = "strata.profile", required = true)
     private File profile;

@@ -18,6 +18,10 @@ import org.apache.maven.plugins.annotations.Parameter;
 @Mojo(name = "seed", threadSafe = false, requiresProject = false)
 public class SeedMojo extends StrataMojo {
 
+    public SeedMojo() {
+        super("seed");
+    }
+
     /** Exit statuses of {@code strata seed} (see {@code strata seed --help}). */
     private static final Map<Integer, String> EXIT = Map.ofEntries(Map.entry(2, "bad options"),
             Map.entry(10, "bundle"), Map.entry(11, "checksum"), Map.entry(12, "database unreachable or login refused"),

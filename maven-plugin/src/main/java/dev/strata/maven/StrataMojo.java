@@ -1,7 +1,6 @@
 package dev.strata.maven;
 
 import dev.strata.builder.pipeline.BuildOptions;
-import dev.strata.builder.profile.Hypervisor;
 import dev.strata.builder.profile.Profile;
 import dev.strata.builder.profile.ProfileException;
 import dev.strata.builder.profile.ProfileLoader;
@@ -36,8 +35,15 @@ abstract class StrataMojo extends AbstractMojo {
     @Parameter(property = "strata.cache")
     protected File cacheDirectory;
 
+    private final String goal;
+
+    /** @param goal the goal's name, for messages (the Mojo annotation is not kept at run time) */
+    protected StrataMojo(String goal) {
+        this.goal = "strata:" + goal;
+    }
+
     protected final String goal() {
-        return "strata:" + getClass().getAnnotation(org.apache.maven.plugins.annotations.Mojo.class).name();
+        return goal;
     }
 
     protected final Path cacheDir() {
@@ -76,9 +82,8 @@ abstract class StrataMojo extends AbstractMojo {
         Set<String> out = new LinkedHashSet<>();
         for (String h : Arrays.stream(value.split(",")).map(String::strip).toList()) {
             if (!known.contains(h)) {
-                String all = Arrays.stream(Hypervisor.values()).map(Hypervisor::id).toList().toString();
                 throw badParameter("hypervisors", "strata.hypervisors", "has '" + h + "'",
-                        "a comma-separated list of the profile's hypervisors " + known + " (Strata knows " + all + ")");
+                        "a comma-separated list of the profile's hypervisors " + known);
             }
             out.add(h);
         }

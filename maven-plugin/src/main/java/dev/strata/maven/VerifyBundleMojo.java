@@ -21,6 +21,10 @@ import org.apache.maven.plugins.annotations.Parameter;
 @Mojo(name = "verify-bundle", defaultPhase = LifecyclePhase.VERIFY, threadSafe = true)
 public class VerifyBundleMojo extends StrataMojo {
 
+    public VerifyBundleMojo() {
+        super("verify-bundle");
+    }
+
     /** The profile the bundle was built from: a Strata profile YAML file. */
     @Parameter(property = "strata.profile", required = true)
     private File profile;
