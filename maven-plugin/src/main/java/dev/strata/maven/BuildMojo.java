@@ -8,7 +8,9 @@ import dev.strata.builder.pipeline.BuildResult;
 import dev.strata.builder.pipeline.Reporter;
 import dev.strata.builder.profile.Profile;
 import dev.strata.builder.tools.MissingToolsException;
+import dev.strata.release.CycloneDxSbom;
 import java.io.File;
+import java.util.List;
 import java.util.Set;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
@@ -19,8 +21,8 @@ import org.apache.maven.plugins.annotations.ResolutionScope;
 
 /**
  * Builds a profile's template bundle: one file per hypervisor, the layer, {@code metadata.ini},
- * {@code md5sum.txt}, {@code sha512sum.txt} and {@code strata-bundle.json}; the same build as
- * {@code strata build}. The layer's jars are this project's runtime dependencies (depend on
+ * {@code md5sum.txt}, {@code sha512sum.txt}, {@code strata-bundle.json} and the CycloneDX SBOM
+ * {@code bom.cdx.json}; the same build as {@code strata build} (which writes no SBOM). The layer's jars are this project's runtime dependencies (depend on
  * {@code dev.strata:cli}). The output folder is replaced only when the whole build succeeded.
  */
 @Mojo(name = "build", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = false,
@@ -85,7 +87,8 @@ public class BuildMojo extends StrataMojo {
                 BuildOptions.defaultEpoch(), only, !noStageCache, downloadRepository, false)
                 .withLayer(layerJars(), signingKey == null ? null : signingKey.toPath());
         try {
-            BuildResult result = new BuildPipeline(new Reporter(System.out)).build(loaded, options);
+            BuildResult result = new BuildPipeline(new Reporter(System.out), List.of(new CycloneDxSbom()))
+                    .build(loaded, options);
             getLog().info("template bundle in " + result.outputDir() + " (" + result.files().size() + " files, "
                     + Reporter.seconds(result.totalMillis()) + ")");
         } catch (BuildFailure | MissingToolsException e) {

@@ -10,6 +10,7 @@ import dev.strata.builder.image.DiskLayout;
 import dev.strata.builder.image.InitramfsBuilder;
 import dev.strata.builder.image.InitramfsModules;
 import dev.strata.builder.image.RootImageBuilder;
+import dev.strata.builder.layer.JavaLibrary;
 import dev.strata.builder.layer.LayerBuilder;
 import dev.strata.builder.layer.SigningKey;
 import dev.strata.builder.profile.FileEntry;
@@ -46,9 +47,16 @@ public final class BuildPipeline {
             "disk", "formats");
 
     private final Reporter reporter;
+    private final List<BundleExtension> extensions;
 
     public BuildPipeline(Reporter reporter) {
+        this(reporter, List.of());
+    }
+
+    /** @param extensions more bundle files (the SBOM), each written after the index files */
+    public BuildPipeline(Reporter reporter, List<BundleExtension> extensions) {
         this.reporter = reporter;
+        this.extensions = List.copyOf(extensions);
     }
 
     public BuildResult build(Profile profile, BuildOptions options) {
@@ -170,10 +178,18 @@ public final class BuildPipeline {
         Files.copy(layer.file(), staging.resolve(layerName));
         files.add(new BuildResult.OutputFile(layerName, "layer", layer.bytes(), Digest.sha256(layer.file())));
         stage.run("bundle", "writing metadata.ini, md5sum.txt, sha512sum.txt, strata-bundle.json", () -> {
-            new BundleWriter().write(profile, staging, files, rootSha, rootSize, root.packages(), epoch,
+            List<JavaLibrary> libraries = options.layerJars().stream().map(JavaLibrary::describe).toList();
+            new BundleWriter().write(profile, staging, files, rootSha, rootSize, root.packages(), libraries, epoch,
                     options.downloadRepository());
             return Stage.Outcome.of(staging, 0L);
         });
+        for (BundleExtension extension : extensions) {
+            stage.run(extension.stage(), extension.description(), () -> {
+                List<String> written = extension.write(profile, staging, epoch);
+                long bytes = written.stream().mapToLong(n -> size(staging.resolve(n))).sum();
+                return new Stage.Outcome<>(written, bytes, false, Map.of("files", written));
+            });
+        }
         return new BuildResult(profile.name(), profile.version(), staging, files, rootSha, rootSize,
                 root.slimmed(), (System.nanoTime() - started) / 1_000_000, reporter.stages());
     }
