@@ -37,8 +37,8 @@ public class BootTestMojo extends StrataMojo {
         super("boot-test");
     }
 
-    /** The bundle folder (made by {@code strata:build}). */
-    @Parameter(property = "strata.output", defaultValue = "${project.build.directory}/systemvm")
+    /** The bundle folder made by {@code strata:build} (also read as {@code outputDirectory}, build's name for it). */
+    @Parameter(property = "strata.output", alias = "outputDirectory", defaultValue = "${project.build.directory}/systemvm")
     private File bundleDirectory;
 
     /** Comma-separated hypervisors whose template is booted ({@code kvm}, {@code xenserver}, {@code vmware}, {@code hyperv}, {@code ovm3}). */

@@ -36,8 +36,8 @@ public class BundleMojo extends StrataMojo {
         super("bundle");
     }
 
-    /** The bundle folder (made by {@code strata:build}). */
-    @Parameter(property = "strata.output", defaultValue = "${project.build.directory}/systemvm")
+    /** The bundle folder made by {@code strata:build} (also read as {@code outputDirectory}, build's name for it). */
+    @Parameter(property = "strata.output", alias = "outputDirectory", defaultValue = "${project.build.directory}/systemvm")
     private File bundleDirectory;
 
     /** Skip attaching (also skipped with {@code strata.skipTemplates}, when no bundle was built). */

@@ -28,8 +28,8 @@ public class SeedMojo extends StrataMojo {
             Map.entry(13, "schema"), Map.entry(14, "lock busy"), Map.entry(15, "store full"), Map.entry(16, "permission"),
             Map.entry(17, "store"), Map.entry(18, "settings"));
 
-    /** The bundle folder (made by {@code strata:build}). */
-    @Parameter(property = "strata.output", defaultValue = "${project.build.directory}/systemvm")
+    /** The bundle folder made by {@code strata:build} (also read as {@code outputDirectory}, build's name for it). */
+    @Parameter(property = "strata.output", alias = "outputDirectory", defaultValue = "${project.build.directory}/systemvm")
     private File bundleDirectory;
 
     /** The management server's {@code db.properties} (host, port, user, password, schema name). */

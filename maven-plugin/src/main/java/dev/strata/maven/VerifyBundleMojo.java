@@ -29,8 +29,8 @@ public class VerifyBundleMojo extends StrataMojo {
     @Parameter(property = "strata.profile", required = true)
     private File profile;
 
-    /** The bundle folder (made by {@code strata:build}). */
-    @Parameter(property = "strata.output", defaultValue = "${project.build.directory}/systemvm")
+    /** The bundle folder made by {@code strata:build} (also read as {@code outputDirectory}, build's name for it). */
+    @Parameter(property = "strata.output", alias = "outputDirectory", defaultValue = "${project.build.directory}/systemvm")
     private File bundleDirectory;
 
     /**
