@@ -102,7 +102,8 @@ public final class ManagementPackage {
                 maker.setTarLongFileMode("posix");
                 maker.setTarBigNumberMode("posix");
                 maker.validate();
-                maker.createDeb(Compression.GZIP);
+                // The templates are compressed already: gzip would spend a minute to win nothing.
+                maker.createDeb(Compression.NONE);
                 Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 return out;
             } finally {
