@@ -211,6 +211,38 @@ public final class BuildPipeline {
     private RootArtifacts privilegedRoot(Profile profile, BuildOptions options, Path cacheDir, Path workDir,
                                          CommandRunner runner, Stage stage, List<String> mirrors, String seed) {
         long epoch = options.sourceDateEpoch();
+        RootCache rootCache = new RootCache(cacheDir);
+        String rootKey = RootCache.key(profile, RootfsBootstrap.inputDigest(profile, mirrors, epoch),
+                kernelReleasesNeeded(profile, options), epoch);
+        if (options.useStageCache() && rootKey != null) {
+            RootCache.Entry hit = rootCache.lookup(rootKey);
+            if (hit != null) {
+                return stage.run("root-image", "root image, kernels and initramfs unchanged: from the stage cache", () ->
+                        new Stage.Outcome<>(new RootArtifacts(hit.rootImage(), hit.kernels(), hit.initrds(), hit.slimmed(),
+                                hit.packages()), size(hit.rootImage()), true, Map.of("digest", rootKey)));
+            }
+        }
+        RootArtifacts built = buildPrivilegedRoot(profile, options, cacheDir, workDir, runner, stage, mirrors, seed);
+        if (rootKey != null) {
+            rootCache.store(rootKey, new RootCache.Entry(built.rootImage(), built.kernels(), built.initrds(),
+                    built.slimmed(), built.packages()));
+        }
+        return built;
+    }
+
+    /**
+     * The kernel releases the selected outputs boot, as the profile names them (package names are
+     * enough for the cache key: the release comes from the package, whose version the rootfs digest covers).
+     */
+    private static List<String> kernelReleasesNeeded(Profile profile, BuildOptions options) {
+        return selectedOutputs(profile, options).stream()
+                .map(o -> profile.kernel().packageFor(o.hypervisor()))
+                .distinct().sorted().toList();
+    }
+
+    private RootArtifacts buildPrivilegedRoot(Profile profile, BuildOptions options, Path cacheDir, Path workDir,
+                                              CommandRunner runner, Stage stage, List<String> mirrors, String seed) {
+        long epoch = options.sourceDateEpoch();
         RootfsBootstrap.Result rootfs = stage.run("rootfs", "bootstrapping " + profile.distribution().name() + " "
                 + profile.distribution().suite() + " (" + profile.packages().size() + " packages) with mmdebstrap", () -> {
             RootfsBootstrap.Result r = new RootfsBootstrap(runner, reporter)

@@ -57,6 +57,10 @@ public final class HostTools {
         m.put("boot-test", List.of(
                 new HostTool("qemu-system-x86_64", "qemu-system-x86", "boots images to verify them"),
                 new HostTool("/usr/share/OVMF/OVMF_CODE_4M.fd", "ovmf", "UEFI firmware for boot tests")));
+        m.put("package-tests", List.of(
+                new HostTool("mmdebstrap", "mmdebstrap", "makes the Debian 12 root the management package is installed into"),
+                new HostTool("chroot", "coreutils", "runs dpkg inside that root"),
+                new HostTool("dpkg-deb", "dpkg", "lists the built package's contents and control fields")));
         return m;
     }
 
