@@ -74,7 +74,9 @@ public class BundleMojo extends StrataMojo {
                         + BundleWriter.BUNDLE_JSON + "; rebuild it with strata:build");
             }
             try (Stream<Path> files = Files.list(dir)) {
-                for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+                // Hidden files are the build's own bookkeeping (.strata-build-key), not the bundle.
+                for (Path f : files.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith("."))
+                        .sorted().toList()) {
                     BundleArtifacts.Coordinates c = BundleArtifacts.of(f.getFileName().toString());
                     projectHelper.attachArtifact(project, c.type(), c.classifier(), f.toFile());
                     getLog().info("attached " + f.getFileName() + " as " + project.getArtifactId() + ":" + c.type()

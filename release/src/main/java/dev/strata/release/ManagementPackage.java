@@ -85,7 +85,9 @@ public final class ManagementPackage {
 
                 List<DataProducer> data = new ArrayList<>();
                 try (var files = Files.list(spec.bundleDir())) {
-                    for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+                    // Hidden files are the build's own bookkeeping (.strata-build-key), not the bundle.
+                    for (Path f : files.filter(Files::isRegularFile)
+                            .filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList()) {
                         data.add(file(f, TEMPLATES_DIR + "/" + f.getFileName(), 0644));
                     }
                 }

@@ -80,11 +80,18 @@ public final class BuildPipeline {
             reporter.info("work folder " + workDir + " (build log: build.log)");
             BuildResult result;
             try {
-                result = buildIn(profile, options, cacheDir, workDir, staging, runner, started);
+                result = buildIn(profile, options, cacheDir, workDir, staging, outputDir, runner, started);
             } catch (RuntimeException e) {
                 BuildFolders.keepOnlyLog(workDir);
                 reporter.info("build failed; full output in " + workDir.resolve("build.log"));
                 throw e;
+            }
+            if (result.outputDir().equals(outputDir)) {
+                reporter.info("nothing changed: " + outputDir + " already holds this bundle");
+                Deletion.deleteTree(workDir);
+                return new BuildResult(result.profile(), result.version(), outputDir, result.files(),
+                        result.rootImageSha256(), result.rootImageBytes(), result.slimmedBytes(),
+                        (System.nanoTime() - started) / 1_000_000, reporter.stages());
             }
             BuildFolders.publish(staging, outputDir);
             if (options.keepWork()) {
@@ -108,8 +115,9 @@ public final class BuildPipeline {
                                  Map<String, Long> slimmed, List<DpkgStatus.InstalledPackage> packages) {
     }
 
+    /** Returns the staging folder's result, or the output folder's when it already holds this bundle. */
     private BuildResult buildIn(Profile profile, BuildOptions options, Path cacheDir, Path workDir, Path staging,
-                                CommandRunner runner, long started) throws IOException {
+                                Path outputDir, CommandRunner runner, long started) throws IOException {
         Stage stage = new Stage(reporter);
         long epoch = options.sourceDateEpoch();
         List<String> mirrors = RootfsBootstrap.mirrorLines(profile, options.mirror(), Path.of("/etc/apt"));
@@ -122,8 +130,22 @@ public final class BuildPipeline {
         Profile rootProfile = profile.withRootFiles(List.of(new FileEntry(key.publicFile(),
                 "/etc/strata/trusted-keys/" + key.publicFile().getFileName(), 0644)));
 
+        String rootKey = HostTools.isRoot() ? RootCache.key(rootProfile, RootfsBootstrap.inputDigest(rootProfile, mirrors, epoch),
+                kernelPackagesNeeded(rootProfile, options), epoch) : null;
+        String bundleKey = rootKey == null ? null : new Digest().add("root", rootKey)
+                .add("layer", layer.manifest().inputsSha256()).add("layer.file", LayerBuilder.fileName(profile.layer()))
+                .add("outputs", selectedOutputs(profile, options)).add("size", profile.size())
+                .add("downloadRepository", options.downloadRepository()).add("seed", seed)
+                .add("extensions", extensions.stream().map(BundleExtension::stage).toList()).hex();
+        if (options.useStageCache()) {
+            BuildResult previous = UpToDate.check(outputDir, bundleKey, reporter.stages());
+            if (previous != null) {
+                return previous;
+            }
+        }
+
         RootArtifacts root = HostTools.isRoot()
-                ? privilegedRoot(rootProfile, options, cacheDir, workDir, runner, stage, mirrors, seed)
+                ? privilegedRoot(rootProfile, options, cacheDir, workDir, runner, stage, mirrors, seed, rootKey)
                 : unprivilegedRoot(rootProfile, cacheDir, workDir, runner, stage, mirrors, seed, epoch);
         long rootSize = size(root.rootImage());
         if (rootSize > profile.size().rootImageMax()) {
@@ -190,6 +212,9 @@ public final class BuildPipeline {
                 return new Stage.Outcome<>(written, bytes, false, Map.of("files", written));
             });
         }
+        if (bundleKey != null) {
+            Files.writeString(staging.resolve(UpToDate.KEY_FILE), bundleKey + "\n");
+        }
         return new BuildResult(profile.name(), profile.version(), staging, files, rootSha, rootSize,
                 root.slimmed(), (System.nanoTime() - started) / 1_000_000, reporter.stages());
     }
@@ -209,11 +234,9 @@ public final class BuildPipeline {
 
     /** As root: mmdebstrap root mode with the tree cached by its inputs, then the stages on a copy. */
     private RootArtifacts privilegedRoot(Profile profile, BuildOptions options, Path cacheDir, Path workDir,
-                                         CommandRunner runner, Stage stage, List<String> mirrors, String seed) {
-        long epoch = options.sourceDateEpoch();
+                                         CommandRunner runner, Stage stage, List<String> mirrors, String seed,
+                                         String rootKey) {
         RootCache rootCache = new RootCache(cacheDir);
-        String rootKey = RootCache.key(profile, RootfsBootstrap.inputDigest(profile, mirrors, epoch),
-                kernelReleasesNeeded(profile, options), epoch);
         if (options.useStageCache() && rootKey != null) {
             RootCache.Entry hit = rootCache.lookup(rootKey);
             if (hit != null) {
@@ -234,7 +257,7 @@ public final class BuildPipeline {
      * The kernel releases the selected outputs boot, as the profile names them (package names are
      * enough for the cache key: the release comes from the package, whose version the rootfs digest covers).
      */
-    private static List<String> kernelReleasesNeeded(Profile profile, BuildOptions options) {
+    private static List<String> kernelPackagesNeeded(Profile profile, BuildOptions options) {
         return selectedOutputs(profile, options).stream()
                 .map(o -> profile.kernel().packageFor(o.hypervisor()))
                 .distinct().sorted().toList();
