@@ -134,7 +134,8 @@ public final class BuildPipeline {
                 kernelPackagesNeeded(rootProfile, options), epoch) : null;
         String bundleKey = rootKey == null ? null : new Digest().add("root", rootKey)
                 .add("layer", layer.manifest().inputsSha256()).add("layer.file", LayerBuilder.fileName(profile.layer()))
-                .add("outputs", selectedOutputs(profile, options)).add("size", profile.size())
+                .add("outputs", RootCache.canonical(selectedOutputs(profile, options)))
+                .add("size", RootCache.canonical(profile.size()))
                 .add("downloadRepository", options.downloadRepository()).add("seed", seed)
                 .add("extensions", extensions.stream().map(BundleExtension::stage).toList()).hex();
         if (options.useStageCache()) {

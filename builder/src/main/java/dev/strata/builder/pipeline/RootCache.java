@@ -65,9 +65,10 @@ final class RootCache {
         }
         Digest d = new Digest().add("recipe", RECIPE).add("rootfs", rootfsDigest).add("epoch", epoch)
                 .add("name", profile.name()).add("version", profile.version())
-                .add("distribution", profile.distribution()).add("packages", profile.packages())
-                .add("kernel", profile.kernel()).add("services", profile.services()).add("slim", profile.slim())
-                .add("rootImage", profile.rootImage()).add("kernels", new TreeSet<>(kernelPackages));
+                .add("distribution", canonical(profile.distribution())).add("packages", profile.packages())
+                .add("kernel", canonical(profile.kernel())).add("services", canonical(profile.services()))
+                .add("slim", canonical(profile.slim())).add("rootImage", canonical(profile.rootImage()))
+                .add("kernels", new TreeSet<>(kernelPackages));
         for (FileEntry f : profile.files()) {
             d.add("file.target", f.target()).add("file.mode", f.mode()).add("file.sha256", Digest.sha256(f.source()));
         }
@@ -125,6 +126,21 @@ final class RootCache {
             throw new UncheckedIOException("cannot store the root in the stage cache: " + ex.getMessage(), ex);
         }
     }
+
+    /**
+     * JSON with map entries sorted: the profile's maps are {@code Map.copyOf}, whose iteration
+     * order (and so {@code toString}) changes from one JVM to the next.
+     */
+    static String canonical(Object value) {
+        try {
+            return CANONICAL.writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static final ObjectMapper CANONICAL = dev.strata.builder.rootfs.ProfileJson.mapper().copy()
+            .enable(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
     private static Path builderJar() {
         try {

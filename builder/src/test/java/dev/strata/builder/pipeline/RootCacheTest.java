@@ -49,6 +49,25 @@ class RootCacheTest {
     }
 
     @Test
+    void keyDoesNotDependOnMapIterationOrder() throws Exception {
+        // Map.copyOf's iteration order changes from one JVM to the next: the key must not follow it.
+        java.util.Map<Hypervisor, String> a = new java.util.LinkedHashMap<>();
+        a.put(Hypervisor.KVM, "linux-image-cloud-amd64");
+        a.put(Hypervisor.VMWARE, "linux-image-amd64");
+        java.util.Map<Hypervisor, String> b = new java.util.LinkedHashMap<>();
+        b.put(Hypervisor.VMWARE, "linux-image-amd64");
+        b.put(Hypervisor.KVM, "linux-image-cloud-amd64");
+        assertThat(RootCache.canonical(a)).isEqualTo(RootCache.canonical(b));
+        java.util.Map<String, List<String>> x = new java.util.LinkedHashMap<>();
+        x.put("docs", List.of("/usr/share/doc/*"));
+        x.put("locales", List.of("/usr/share/locale/*"));
+        java.util.Map<String, List<String>> y = new java.util.LinkedHashMap<>();
+        y.put("locales", List.of("/usr/share/locale/*"));
+        y.put("docs", List.of("/usr/share/doc/*"));
+        assertThat(RootCache.canonical(x)).isEqualTo(RootCache.canonical(y));
+    }
+
+    @Test
     void storedEntryComesBackWithItsFiles() throws Exception {
         Path root = Files.writeString(dir.resolve("root.img"), "squashfs");
         Path vmlinuz = Files.writeString(dir.resolve("vmlinuz"), "kernel");
