@@ -5,7 +5,7 @@ import java.nio.file.Path;
 
 /** Command-line options of the agent; see {@link #USAGE}. */
 public record AgentOptions(Path socket, Path stateDir, ApiServer.Tls tls, String nft, String ip, int keepGenerations,
-                           Path routerDir, Path trustedKeys, Path rootRelease) {
+                           Path routerDir, Path trustedKeys, Path rootRelease, Path cloudStackDir) {
 
     static final String USAGE = """
             usage: java -cp 'agent.jar:lib/*' dev.strata.agent.Main [options]
@@ -22,6 +22,7 @@ public record AgentOptions(Path socket, Path stateDir, ApiServer.Tls tls, String
               --router-dir DIR       the /router layers (default /data/router), for /v1/layers
               --trusted-keys DIR     public keys a layer must be signed by (default /etc/strata/trusted-keys)
               --root-release FILE    the root image's release file (default /etc/strata/release)
+              --cloudstack-dir DIR   where copies of CloudStack's merged bags go (default /etc/cloudstack)
             """;
 
     public static AgentOptions parse(String... args) {
@@ -38,6 +39,7 @@ public record AgentOptions(Path socket, Path stateDir, ApiServer.Tls tls, String
         Path routerDir = Path.of("/data/router");
         Path trustedKeys = Path.of("/etc/strata/trusted-keys");
         Path rootRelease = Path.of("/etc/strata/release");
+        Path cloudStackDir = Path.of("/etc/cloudstack");
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--help") || a.equals("-h")) {
@@ -61,6 +63,7 @@ public record AgentOptions(Path socket, Path stateDir, ApiServer.Tls tls, String
                 case "--router-dir" -> routerDir = Path.of(v);
                 case "--trusted-keys" -> trustedKeys = Path.of(v);
                 case "--root-release" -> rootRelease = Path.of(v);
+                case "--cloudstack-dir" -> cloudStackDir = Path.of(v);
                 default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
             }
         }
@@ -71,7 +74,7 @@ public record AgentOptions(Path socket, Path stateDir, ApiServer.Tls tls, String
             }
             tls = new ApiServer.Tls(port, host, cert, key, ca);
         }
-        return new AgentOptions(socket, state, tls, nft, ip, keep, routerDir, trustedKeys, rootRelease);
+        return new AgentOptions(socket, state, tls, nft, ip, keep, routerDir, trustedKeys, rootRelease, cloudStackDir);
     }
 
     private static int intValue(String option, String v, int min, int max) {

@@ -39,6 +39,9 @@ public final class Main {
         service.start();
         ApiHandler api = new ApiHandler(service, version(), new LayerApi(o.routerDir(), o.trustedKeys(), o.rootRelease(),
                 LayerApi.systemdSwitch(o.routerDir(), o.trustedKeys())));
+        api.cloudStack(new dev.strata.agent.cloudstack.CloudStackApi(api::handle, Json.shared(),
+                new dev.strata.agent.cloudstack.BagJournal(o.stateDir(), o.cloudStackDir()),
+                dev.strata.agent.cloudstack.Nics.system()));
         ApiServer server = new ApiServer(api, o.socket(), o.tls());
         server.start();
         ApiServer.restrict(o.socket());

@@ -153,8 +153,10 @@ final class SeedCommand implements Callable<Integer> {
                 ? DbPropertiesReader.read(dbProperties, keyFile, System.getenv())
                 : null;
         String password = dbPasswordFile != null ? readPassword(dbPasswordFile) : base == null ? "" : base.password();
-        return new DbSettings(dbHost != null ? dbHost : base.host(), dbPort != null ? dbPort : base == null ? 3306 : base.port(),
-                dbUser != null ? dbUser : base.user(), password, dbName != null ? dbName : base == null ? "cloud" : base.database());
+        if (base != null) {
+            return base.with(dbHost, dbPort, dbUser, password, dbName); // keeps db.cloud.uri's parameters
+        }
+        return new DbSettings(dbHost, dbPort != null ? dbPort : 3306, dbUser, password, dbName != null ? dbName : "cloud");
     }
 
     private static String readPassword(Path file) {
@@ -175,7 +177,6 @@ final class SeedCommand implements Callable<Integer> {
             p.objectStores().forEach(o -> lines.add("register  " + o.template().name() + " for " + o.store().label()
                     + " (the SSVM downloads " + o.template().downloadUrl() + ")"));
             p.settings().forEach(s -> lines.add("set       " + s.name() + " = " + s.to() + " (was " + s.from() + ")"));
-            p.zoneOverrides().forEach(z -> lines.add("unset     zone " + z.zoneId() + " " + z.name()));
             p.refreshes().forEach(m -> lines.add("refresh   template " + m.templateId() + " url/checksum/guest OS -> "
                     + m.template().name()));
             p.upToDate().forEach(u -> lines.add("ok        " + u));

@@ -36,8 +36,12 @@ class SeedEndToEndTest {
         Files.writeString(etc.resolve("key"), "the-management-key\n");
         Files.writeString(etc.resolve("db.properties"), "db.cloud.username=" + db.user() + "\n"
                 + "db.cloud.password=ENC(" + CloudStackSecret.encryptV2(db.password(), "the-management-key",
-                new byte[12]) + ")\n" + "db.cloud.host=" + db.host() + "\ndb.cloud.port=" + db.port() + "\n"
-                + "db.cloud.name=" + db.database() + "\ndb.cloud.encryption.type=file\n");
+                new byte[12]) + ")\n"
+                // Since 4.19 the server uses db.cloud.uri when it is set: host/port/name here lead nowhere.
+                + "db.cloud.host=127.0.0.1\ndb.cloud.port=1\ndb.cloud.name=not_this_one\n"
+                + "db.cloud.driver=jdbc:mysql\ndb.cloud.uri=jdbc:mysql://" + db.host() + ":" + db.port() + "/"
+                + db.database() + "?useSSL=false&serverTimezone=UTC&useUnicode=true&characterEncoding=utf8\n"
+                + "db.cloud.encryption.type=file\n");
         Path bundle = TestBundle.write(tmp.resolve("bundle"), "4.22.0.0", 8192);
         Path a = Files.createDirectories(tmp.resolve("a"));
         Path b = Files.createDirectories(tmp.resolve("b"));

@@ -41,13 +41,13 @@ public final class TestBundle {
                 "systemvmtemplate-" + v3 + "-x86_64-kvm.qcow2.bz2", bzip2(qcow2(payload, random))));
         entries.add(entry(dir, v3, "kvm-aarch64", "systemvm-kvm-" + v3 + "-aarch64",
                 "systemvmtemplate-" + v3 + "-aarch64-kvm.qcow2.bz2", bzip2(qcow2(payload, random))));
-        entries.add(entry(dir, v3, "vmware", "systemvm-vmware-" + v3,
+        entries.add(entry(dir, v3, "vmware", "systemvm-vmware-" + v3 + "-x86_64",
                 "systemvmtemplate-" + v3 + "-x86_64-vmware.ova", ova(v3, payload, random)));
-        entries.add(entry(dir, v3, "xenserver", "systemvm-xenserver-" + v3,
+        entries.add(entry(dir, v3, "xenserver", "systemvm-xenserver-" + v3 + "-x86_64",
                 "systemvmtemplate-" + v3 + "-x86_64-xen.vhd.bz2", bzip2(bytes(payload, random))));
-        entries.add(entry(dir, v3, "hyperv", "systemvm-hyperv-" + v3,
+        entries.add(entry(dir, v3, "hyperv", "systemvm-hyperv-" + v3 + "-x86_64",
                 "systemvmtemplate-" + v3 + "-x86_64-hyperv.vhd.zip", zip("disk.vhd", bytes(payload, random))));
-        entries.add(entry(dir, v3, "ovm3", "systemvm-ovm3-" + v3,
+        entries.add(entry(dir, v3, "ovm3", "systemvm-ovm3-" + v3 + "-x86_64",
                 "systemvmtemplate-" + v3 + "-x86_64-ovm.raw.bz2", bzip2(bytes(payload, random))));
         Files.writeString(dir.resolve("metadata.ini"), MetadataIni.build(version,
                 "https://download.test/systemvm/" + v3 + "/", entries), StandardCharsets.UTF_8);

@@ -39,6 +39,8 @@ public final class ApiHandler {
     private final byte[] openApi;
     private final LayerApi layers;
     private final dev.strata.agent.HeapReturn heapReturn = new dev.strata.agent.HeapReturn();
+    /** CloudStack's router files (/v1/cloudstack/...), or null when not wired (tests of the core API). */
+    private volatile dev.strata.agent.cloudstack.CloudStackApi cloudStack;
 
     public ApiHandler(RouterService service, String version, LayerApi layers) {
         this.service = service;
@@ -57,6 +59,11 @@ public final class ApiHandler {
 
     /** The answer: status, content type, body. */
     public record Reply(int status, String contentType, byte[] body) {
+    }
+
+    /** Serves CloudStack's router files under /v1/cloudstack/ (issue 13): they go through this handler's PUT /v1/config. */
+    public void cloudStack(dev.strata.agent.cloudstack.CloudStackApi api) {
+        this.cloudStack = api;
     }
 
     /** Warms the request path up on a background thread (see {@link dev.strata.agent.Warmup}). */
@@ -166,6 +173,12 @@ public final class ApiHandler {
                     service.counters().getBytes(StandardCharsets.UTF_8));
             case "GET ruleset" -> new Reply(200, "text/plain; charset=utf-8",
                     service.ruleset().getBytes(StandardCharsets.UTF_8));
+            case "POST cloudstack/*", "GET cloudstack/*" -> {
+                if (cloudStack == null || seg.length != 4) {
+                    throw new BadRequest(404, "no such resource: " + path);
+                }
+                yield cloudStack.handle(method, seg[3], name -> query(request, name), request.body());
+            }
             case "GET layers" -> json(200, layers.list());
             case "POST layers" -> {
                 JsonNode body = read(request, mapper.constructType(JsonNode.class), "");

@@ -81,11 +81,15 @@ public final class NftRenderer {
         });
         String pre = preFilter();
         String nat = memo("dnat", List.of(config.portForwards(), config.staticNats()), this::preNat);
-        String post = memo("snat", List.of(config.staticNats(), config.sourceNats()), this::postNat);
+        String outNat = memo("dnat_out", List.of(config.portForwards(), config.staticNats()), this::outNat);
+        String post = memo("snat", List.of(config.staticNats(), config.sourceNats(), config.interfaces()), this::postNat);
+        String usage = memo("usage", List.of(config.interfaces()), this::usage);
         List<String> acl = memo("acls", List.of(config.acls()), this::acls);
         String egress = memo("egress", List.of(config.egress()), this::egress);
         chains.add(pre);
         chains.add(nat);
+        chains.add(outNat);
+        chains.add(usage);
         chains.add(memo("forward", List.of(config.acls()), this::forward));
         chains.add(egress);
         chains.addAll(acl);
@@ -253,6 +257,47 @@ public final class NftRenderer {
                 elements.stream().map(e -> e.keyOnly().text()).toList()));
     }
 
+    /**
+     * DNAT of the router's own traffic (CloudStack's VR does it: a process on the router reaching
+     * a port forward or static NAT by its public address gets the guest behind it), with the
+     * same maps as the prerouting DNAT.
+     */
+    private String outNat() {
+        String key = "ip daddr . meta l4proto . th dport";
+        StringBuilder c = chain("out_nat", "type nat hook output priority -100; policy accept;");
+        c.append("    meta l4proto { tcp, udp } ").append(key).append(" @pf_xlat_4_keys counter name \"port_forward\" dnat ip to ")
+                .append(key).append(" map @pf_xlat_4\n");
+        c.append("    meta l4proto { tcp, udp } ").append(key).append(" @pf_keep_4_keys counter name \"port_forward\" dnat ip to ")
+                .append(key).append(" map @pf_keep_4\n");
+        c.append("    ip daddr @static_in_4_keys counter name \"static_nat_in\" dnat ip to ip daddr map @static_in_4\n");
+        return end(c);
+    }
+
+    /**
+     * Traffic counters per public interface for CloudStack's network usage (netusage.sh: what the
+     * management server bills): forwarded bytes out of it ({@code usage_<if>_out}, sent) and into
+     * it ({@code usage_<if>_in}, received), counted before any filter, as CloudStack's
+     * NETWORK_STATS chain does. The router's own traffic is not forwarded and not counted.
+     */
+    private String usage() {
+        StringBuilder c = chain("usage", "type filter hook forward priority -10; policy accept;");
+        for (Interface i : config.interfaces()) {
+            if ("public".equals(i.role())) {
+                String n = usageCounter(i.name());
+                counters.add(n + "_out");
+                counters.add(n + "_in");
+                c.append("    oifname ").append(quote(i.name())).append(" counter name \"").append(n).append("_out\"\n");
+                c.append("    iifname ").append(quote(i.name())).append(" counter name \"").append(n).append("_in\"\n");
+            }
+        }
+        return end(c);
+    }
+
+    /** The counter name prefix of a public interface's usage counters (interface names may hold '.' and '-'). */
+    public static String usageCounter(String ifname) {
+        return "usage_" + ifname.replaceAll("[^A-Za-z0-9_]", "_");
+    }
+
     // ---- SNAT ----
 
     private String postNat() {
@@ -262,12 +307,27 @@ public final class NftRenderer {
                     .mapsTo(Net.text(Net.ip(s.publicIp()).orElseThrow())));
         }
         mapWithKeys("static_out_4", "ipv4_addr", "ipv4_addr", false, out);
+        counters.add("hairpin_nat");
         StringBuilder c = chain("post_nat", "type nat hook postrouting priority srcnat; policy accept;");
         c.append("    oifname @public_ifs ip saddr @static_out_4_keys counter name \"static_nat_out\" snat ip to ip saddr map @static_out_4\n");
         for (SourceNat s : config.sourceNats()) {
             c.append("    oifname ").append(quote(s.outInterface())).append(" ip saddr ")
                     .append(Net.cidr(s.network()).orElseThrow().network()).append(" counter name \"source_nat\" snat ip to ")
                     .append(Net.text(Net.ip(s.toAddress()).orElseThrow())).append('\n');
+        }
+        // Hairpin NAT (CloudStack's VR does it): a guest reaching another guest of its own network
+        // through a port forward's or static NAT's public address is masqueraded to the router's
+        // guest address, so that the answer comes back through the router and is translated back.
+        for (Interface i : config.interfaces()) {
+            if ("guest".equals(i.role())) {
+                for (String a : i.addresses()) {
+                    Cidr net = Net.cidr(a).orElseThrow();
+                    if (net.v4()) {
+                        c.append("    oifname ").append(quote(i.name())).append(" ip saddr ").append(net.network())
+                                .append(" ct status dnat counter name \"hairpin_nat\" masquerade\n");
+                    }
+                }
+            }
         }
         return end(c);
     }

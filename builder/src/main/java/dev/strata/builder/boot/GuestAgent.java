@@ -138,6 +138,21 @@ public final class GuestAgent implements AutoCloseable {
         throw new IOException(path + " " + args + " did not finish in the guest within " + timeout.toSeconds() + " s");
     }
 
+    /**
+     * Writes a file in the guest the way CloudStack's KVM host hands a system VM its boot
+     * configuration (scripts/vm/hypervisor/kvm/patch.sh): guest-file-open with mode {@code w+},
+     * guest-file-write of the base64 bytes, guest-file-close.
+     */
+    public void writeFile(String path, byte[] content) throws IOException, InterruptedException {
+        long handle = call("guest-file-open", JSON.createObjectNode().put("path", path).put("mode", "w+")).asLong();
+        try {
+            call("guest-file-write", JSON.createObjectNode().put("handle", handle)
+                    .put("buf-b64", Base64.getEncoder().encodeToString(content)));
+        } finally {
+            call("guest-file-close", JSON.createObjectNode().put("handle", handle));
+        }
+    }
+
     private JsonNode call(String command, ObjectNode arguments) throws IOException, InterruptedException {
         send(command, arguments);
         while (true) {

@@ -39,6 +39,11 @@ public final class RunningVm implements AutoCloseable {
      * @param extras   raw files attached read-only as further virtio disks (vdb, vdc, ...)
      */
     public static RunningVm start(Path disk, List<Path> extras, int memoryMb, Consumer<String> progress) {
+        return start(disk, extras, memoryMb, List.of(), progress);
+    }
+
+    /** {@link #start(Path, List, int, Consumer)} with further QEMU arguments (NICs: {@code -netdev}/{@code -device}). */
+    public static RunningVm start(Path disk, List<Path> extras, int memoryMb, List<String> qemuArgs, Consumer<String> progress) {
         try {
             Path dir = Files.createTempDirectory("strata-vm-");
             List<String> args = new ArrayList<>(List.of("-machine", "pc",
@@ -50,6 +55,7 @@ public final class RunningVm implements AutoCloseable {
             for (Path extra : extras) {
                 args.addAll(List.of("-drive", "file=" + extra.toAbsolutePath() + ",format=raw,if=virtio,readonly=on"));
             }
+            args.addAll(qemuArgs);
             RunningVm vm = new RunningVm(dir, args, progress);
             vm.launch(Accelerator.kvmRunsGuests());
             return vm;
@@ -126,6 +132,20 @@ public final class RunningVm implements AutoCloseable {
     /** How many console lines so far match the pattern. */
     public int countConsole(Pattern pattern) {
         return (int) consoleLines().stream().filter(l -> pattern.matcher(l).find()).count();
+    }
+
+    /** Resident memory of the QEMU process (the VM as the host sees it), in KiB; -1 if unknown. */
+    public long qemuRssKib() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(qemu.pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
     }
 
     public GuestAgent guestAgent(Duration timeout) throws IOException, InterruptedException {

@@ -27,11 +27,15 @@ public final class BundleWriter {
     public static final String BUNDLE_JSON = "strata-bundle.json";
 
     /**
-     * Where the management server is told each file can be downloaded (used for S3/Swift image
-     * stores). Default: where the management package installs the bundle; release managers set
-     * their own download server with {@code --download-repository}.
+     * The repository prefix of every {@code downloadurl} (an SSVM downloads from it into S3/Swift
+     * stores, and the server downloads from it when a bundle file is missing). Same shape as
+     * CloudStack's own metadata.ini and as {@code system.vm.templates.download.repository} in
+     * server.properties expects of a mirror: files at {@code <prefix><major.minor>/<file>}, so an
+     * operator who mirrors the bundle and sets that key gets working URLs. Default: CloudStack's
+     * own repository prefix (what its metadata.ini writes); release managers who publish Strata
+     * bundles give theirs with {@code --download-repository}.
      */
-    public static final String DEFAULT_REPOSITORY = "file:///usr/share/cloudstack-management/templates/systemvm/";
+    public static final String DEFAULT_REPOSITORY = "https://download.cloudstack.org/systemvm/";
 
     public void write(Profile profile, Path dir, List<BuildResult.OutputFile> files, String rootSha256,
                       long rootBytes, List<DpkgStatus.InstalledPackage> packages, long epoch, String repository) {
@@ -56,20 +60,40 @@ public final class BundleWriter {
                 String sha512 = digests.stream().filter(d -> d.fileName().equals(f.name())).findFirst()
                         .orElseThrow().sha512();
                 entries.add(new MetadataEntry(h.metadataSection(arch), templateName(profile, h), f.name(), sha512,
-                        repository + f.name(), arch, h.guestOs(profile.distribution().release())));
+                        downloadUrl(repository, profile.version(), f.name()), arch,
+                        h.guestOs(profile.distribution().release())));
             }
             Files.writeString(dir.resolve("metadata.ini"),
-                    MetadataIni.build(fourPart(profile.version()), repository, entries), StandardCharsets.UTF_8);
+                    MetadataIni.build(fourPart(profile.version()), repositoryPrefix(repository), entries),
+                    StandardCharsets.UTF_8);
             writeJson(profile, dir, files, rootSha256, rootBytes, packages, libraries, epoch);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** CloudStack's template name: {@code systemvm-<hv>-<version>[-<arch>]} (arch for KVM only). */
+    /**
+     * CloudStack's template name, as templateConfig.sh names every one of them:
+     * {@code systemvm-<hv>-<version>-<arch>} (e.g. {@code systemvm-vmware-4.22.0-x86_64}).
+     */
     static String templateName(Profile profile, Hypervisor h) {
-        String name = "systemvm-" + h.id() + "-" + profile.version();
-        return h == Hypervisor.KVM ? name + "-" + profile.distribution().cloudstackArch() : name;
+        return "systemvm-" + h.id() + "-" + profile.version() + "-" + profile.distribution().cloudstackArch();
+    }
+
+    /** {@code <repository>/<major.minor>/<file>}, the layout of CloudStack's repository and its mirrors. */
+    static String downloadUrl(String repository, String version, String file) {
+        String[] v = version.split("\\.");
+        return repositoryPrefix(repository) + v[0] + "." + v[1] + "/" + file;
+    }
+
+    /** An http(s) URL prefix ending in '/' (added when missing), as the server's setting is. */
+    public static String repositoryPrefix(String repository) {
+        String r = repository == null ? "" : repository.strip();
+        if (!r.matches("https?://[A-Za-z0-9.\\-\\[\\]:]+(/[A-Za-z0-9._~%!$&'()*+,;=:@\\-/]*)?")) {
+            throw new IllegalArgumentException("--download-repository '" + repository + "' is not an http(s) URL "
+                    + "prefix such as https://mirror.example/systemvm/ (files are found at <prefix><major.minor>/<file>)");
+        }
+        return r.endsWith("/") ? r : r + "/";
     }
 
     static String fourPart(String version) {

@@ -22,7 +22,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -216,21 +215,11 @@ public final class LayerBuilder {
     }
 
     private static Set<PosixFilePermission> permissions(int mode) {
-        StringBuilder s = new StringBuilder();
-        String rwx = "rwxrwxrwx";
-        for (int i = 0; i < 9; i++) {
-            s.append((mode & (1 << (8 - i))) != 0 ? rwx.charAt(i) : '-');
-        }
-        return PosixFilePermissions.fromString(s.toString());
+        return LayerFiles.permissions(mode);
     }
 
     private void squash(Path tree, Path out, long epoch) throws IOException {
-        Files.deleteIfExists(out);
-        List<String> args = new ArrayList<>(List.of("mksquashfs", tree.toString(), out.toString(), "-noappend",
-                "-comp", "zstd", "-Xcompression-level", "19", "-b", "1M", "-all-root", "-no-xattrs",
-                "-mkfs-time", Long.toString(epoch), "-all-time", Long.toString(epoch),
-                "-processors", Integer.toString(Runtime.getRuntime().availableProcessors()), "-no-progress"));
-        runner.run(CommandRunner.Command.of(args).withoutEnv("SOURCE_DATE_EPOCH"));
+        LayerFiles.squash(runner, tree, out, epoch, true);
     }
 
     private static long treeBytes(Path tree) throws IOException {

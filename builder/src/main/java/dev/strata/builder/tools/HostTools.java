@@ -35,6 +35,8 @@ public final class HostTools {
                 new HostTool("jlink", "openjdk-17-jdk-headless", "makes the layer's small Java runtime"),
                 new HostTool("mksquashfs", "squashfs-tools", "packs the layer into one compressed image"),
                 new HostTool("unsquashfs", "squashfs-tools", "unpacks the layer onto the data partition")));
+        m.put("extension", List.of(
+                new HostTool("mksquashfs", "squashfs-tools", "packs the system VM extension (systemd-sysext image)")));
         m.put("root-image", List.of(
                 new HostTool("mksquashfs", "squashfs-tools", "builds a squashfs root image"),
                 new HostTool("mkfs.erofs", "erofs-utils", "builds an erofs root image")));
@@ -54,9 +56,27 @@ public final class HostTools {
         m.put("formats", List.of(
                 new HostTool("qemu-img", "qemu-utils", "converts the disk to qcow2, vhd and vmdk"),
                 new HostTool("lbzip2", "lbzip2", "bzip2 compression on every core")));
+        m.put("systemvm-tests", List.of(
+                new HostTool("iptables-restore", "iptables", "checks the SSVM/CPVM firewall baselines (--test)"),
+                new HostTool("openssl", "openssl", "makes the CA and certificate keystore-cert-import installs"),
+                new HostTool("keytool", "openjdk-17-jdk-headless", "reads the key stores the keystore scripts write"),
+                new HostTool("unzip", "unzip", "unpacks the stand-in agent.zip (cloud-prepare)"),
+                new HostTool("unshare", "util-linux", "a private mount namespace for the stand-in agent's mounts")));
         m.put("boot-test", List.of(
                 new HostTool("qemu-system-x86_64", "qemu-system-x86", "boots images to verify them"),
                 new HostTool("/usr/share/OVMF/OVMF_CODE_4M.fd", "ovmf", "UEFI firmware for boot tests")));
+        m.put("seeder-tests", List.of(
+                new HostTool("mariadbd", "mariadb-server", "the seeder tests' private database server"),
+                new HostTool("mariadb-install-db", "mariadb-server", "creates that server's data folder"),
+                new HostTool("mariadb", "mariadb-client", "loads CloudStack's schema.sql/data.sql (procedures, views)"),
+                new HostTool("lbzip2", "lbzip2", "unpacks bzip2 templates on every core (else Commons Compress)")));
+        // CloudStack drop-in tests (issue 13): the /opt/cloud/bin fronts' transport, and the host
+        // emulator's ssh/scp to port 3922 and its traffic probes.
+        m.put("cloudstack-tests", List.of(
+                new HostTool("socat", "socat", "the fronts' transport to the agent socket; traffic probes"),
+                new HostTool("ssh", "openssh-client", "the host emulator's ssh to the system VM on 3922"),
+                new HostTool("scp", "openssh-client", "the host emulator's legacy-SCP uploads"),
+                new HostTool("ssh-keygen", "openssh-client", "the management server's key pair in tests")));
         m.put("package-tests", List.of(
                 new HostTool("mmdebstrap", "mmdebstrap", "makes the Debian 12 root the management package is installed into"),
                 new HostTool("chroot", "coreutils", "runs dpkg inside that root"),
