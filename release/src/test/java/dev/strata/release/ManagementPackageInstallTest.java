@@ -164,11 +164,12 @@ class ManagementPackageInstallTest {
         }
     }
 
+    /** The KVM x86_64 system templates (the zone kept has a KVM x86_64 cluster; the seeder may register others). */
     private static List<String> templates(DbSettings db) throws Exception {
         List<String> names = new ArrayList<>();
         try (Connection c = connect(db); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT name FROM vm_template WHERE type = 'SYSTEM' AND removed IS NULL"
-                     + " AND name LIKE 'systemvm-kvm-4.22%' ORDER BY name")) {
+                     + " AND name LIKE 'systemvm-kvm-4.22%-x86_64' ORDER BY name")) {
             while (rs.next()) {
                 names.add(rs.getString(1));
             }
