@@ -2,6 +2,7 @@ package dev.strata.builder.format;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.strata.builder.layer.JavaLibrary;
 import dev.strata.builder.pipeline.BuildResult;
 import dev.strata.builder.profile.Hypervisor;
 import dev.strata.builder.profile.Profile;
@@ -40,6 +41,15 @@ public final class BundleWriter {
 
     public void write(Profile profile, Path dir, List<BuildResult.OutputFile> files, String rootSha256,
                       long rootBytes, List<DpkgStatus.InstalledPackage> packages, long epoch, String repository) {
+        write(profile, dir, files, rootSha256, rootBytes, packages, List.of(), epoch, repository);
+    }
+
+    /**
+     * @param libraries the layer's jars: with the packages, the bill of materials the SBOM is made from
+     */
+    public void write(Profile profile, Path dir, List<BuildResult.OutputFile> files, String rootSha256,
+                      long rootBytes, List<DpkgStatus.InstalledPackage> packages, List<JavaLibrary> libraries,
+                      long epoch, String repository) {
         try {
             List<FileDigest> digests = ChecksumFiles.write(dir, files.stream().map(BuildResult.OutputFile::name).toList());
             List<MetadataEntry> entries = new ArrayList<>();
@@ -58,7 +68,7 @@ public final class BundleWriter {
             Files.writeString(dir.resolve("metadata.ini"),
                     MetadataIni.build(fourPart(profile.version()), repositoryPrefix(repository), entries),
                     StandardCharsets.UTF_8);
-            writeJson(profile, dir, files, rootSha256, rootBytes, packages, epoch);
+            writeJson(profile, dir, files, rootSha256, rootBytes, packages, libraries, epoch);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -99,7 +109,8 @@ public final class BundleWriter {
     }
 
     private static void writeJson(Profile profile, Path dir, List<BuildResult.OutputFile> files, String rootSha256,
-                                  long rootBytes, List<DpkgStatus.InstalledPackage> packages, long epoch)
+                                  long rootBytes, List<DpkgStatus.InstalledPackage> packages,
+                                  List<JavaLibrary> libraries, long epoch)
             throws IOException {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("format", 1);
@@ -113,7 +124,18 @@ public final class BundleWriter {
         json.put("files", files.stream().filter(f -> !f.isLayer()).toList());
         json.put("layers", files.stream().filter(BuildResult.OutputFile::isLayer).toList());
         json.put("packages", packages.stream().map(p -> Map.of("name", p.name(), "version", p.version(),
-                "architecture", p.architecture())).toList());
+                "architecture", p.architecture(), "licenses", p.licenses())).toList());
+        // The layer's jars (the same in every layer of this bundle): what the SBOM lists as Java libraries.
+        json.put("layerLibraries", libraries.stream().map(l -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("file", l.file());
+            m.put("groupId", l.groupId());
+            m.put("artifactId", l.artifactId());
+            m.put("version", l.version());
+            m.put("licenses", l.licenses());
+            m.put("sha256", l.sha256());
+            return m;
+        }).toList());
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
                 .writeValue(dir.resolve(BUNDLE_JSON).toFile(), json);
     }

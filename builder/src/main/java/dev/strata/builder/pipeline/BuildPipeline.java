@@ -11,6 +11,7 @@ import dev.strata.builder.image.InitramfsBuilder;
 import dev.strata.builder.image.InitramfsModules;
 import dev.strata.builder.image.RootImageBuilder;
 import dev.strata.builder.layer.ExtensionBuilder;
+import dev.strata.builder.layer.JavaLibrary;
 import dev.strata.builder.layer.LayerBuilder;
 import dev.strata.builder.layer.SigningKey;
 import dev.strata.builder.profile.Extension;
@@ -48,9 +49,16 @@ public final class BuildPipeline {
             "boot-partition", "disk", "formats");
 
     private final Reporter reporter;
+    private final List<BundleExtension> extensions;
 
     public BuildPipeline(Reporter reporter) {
+        this(reporter, List.of());
+    }
+
+    /** @param extensions more bundle files (the SBOM), each written after the index files */
+    public BuildPipeline(Reporter reporter, List<BundleExtension> extensions) {
         this.reporter = reporter;
+        this.extensions = List.copyOf(extensions);
     }
 
     public BuildResult build(Profile profile, BuildOptions options) {
@@ -74,11 +82,18 @@ public final class BuildPipeline {
             reporter.info("work folder " + workDir + " (build log: build.log)");
             BuildResult result;
             try {
-                result = buildIn(profile, options, cacheDir, workDir, staging, runner, started);
+                result = buildIn(profile, options, cacheDir, workDir, staging, outputDir, runner, started);
             } catch (RuntimeException e) {
                 BuildFolders.keepOnlyLog(workDir);
                 reporter.info("build failed; full output in " + workDir.resolve("build.log"));
                 throw e;
+            }
+            if (result.outputDir().equals(outputDir)) {
+                reporter.info("nothing changed: " + outputDir + " already holds this bundle");
+                Deletion.deleteTree(workDir);
+                return new BuildResult(result.profile(), result.version(), outputDir, result.files(),
+                        result.rootImageSha256(), result.rootImageBytes(), result.slimmedBytes(),
+                        (System.nanoTime() - started) / 1_000_000, reporter.stages());
             }
             BuildFolders.publish(staging, outputDir);
             if (options.keepWork()) {
@@ -103,8 +118,9 @@ public final class BuildPipeline {
                                  ExtensionBuilder.Result extension) {
     }
 
+    /** Returns the staging folder's result, or the output folder's when it already holds this bundle. */
     private BuildResult buildIn(Profile profile, BuildOptions options, Path cacheDir, Path workDir, Path staging,
-                                CommandRunner runner, long started) throws IOException {
+                                Path outputDir, CommandRunner runner, long started) throws IOException {
         Stage stage = new Stage(reporter);
         long epoch = options.sourceDateEpoch();
         List<String> mirrors = RootfsBootstrap.mirrorLines(profile, options.mirror(), Path.of("/etc/apt"));
@@ -117,8 +133,25 @@ public final class BuildPipeline {
         Profile rootProfile = profile.withRootFiles(List.of(new FileEntry(key.publicFile(),
                 "/etc/strata/trusted-keys/" + key.publicFile().getFileName(), 0644)));
 
+        // A profile with a system VM extension builds it from the bootstrapped tree, which a cached root
+        // does not have: such profiles are not root-cached yet (docs/STATUS.md, issue 16 next steps).
+        String rootKey = HostTools.isRoot() && profile.extension() == null ? RootCache.key(rootProfile, RootfsBootstrap.inputDigest(rootProfile, mirrors, epoch),
+                kernelPackagesNeeded(rootProfile, options), epoch) : null;
+        String bundleKey = rootKey == null ? null : new Digest().add("root", rootKey)
+                .add("layer", layer.manifest().inputsSha256()).add("layer.file", LayerBuilder.fileName(profile.layer()))
+                .add("outputs", RootCache.canonical(selectedOutputs(profile, options)))
+                .add("size", RootCache.canonical(profile.size()))
+                .add("downloadRepository", options.downloadRepository()).add("seed", seed)
+                .add("extensions", extensions.stream().map(BundleExtension::stage).toList()).hex();
+        if (options.useStageCache()) {
+            BuildResult previous = UpToDate.check(outputDir, bundleKey, reporter.stages());
+            if (previous != null) {
+                return previous;
+            }
+        }
+
         RootArtifacts root = HostTools.isRoot()
-                ? privilegedRoot(rootProfile, options, cacheDir, workDir, runner, stage, mirrors, seed)
+                ? privilegedRoot(rootProfile, options, cacheDir, workDir, runner, stage, mirrors, seed, rootKey)
                 : unprivilegedRoot(rootProfile, cacheDir, workDir, runner, stage, mirrors, seed, epoch);
         ExtensionBuilder.Result extension = root.extension();
         long rootSize = size(root.rootImage());
@@ -180,10 +213,21 @@ public final class BuildPipeline {
             files.add(new BuildResult.OutputFile(extName, "extension", extension.bytes(), Digest.sha256(extension.file())));
         }
         stage.run("bundle", "writing metadata.ini, md5sum.txt, sha512sum.txt, strata-bundle.json", () -> {
-            new BundleWriter().write(profile, staging, files, rootSha, rootSize, root.packages(), epoch,
+            List<JavaLibrary> libraries = options.layerJars().stream().map(JavaLibrary::describe).toList();
+            new BundleWriter().write(profile, staging, files, rootSha, rootSize, root.packages(), libraries, epoch,
                     options.downloadRepository());
             return Stage.Outcome.of(staging, 0L);
         });
+        for (BundleExtension bundleExtension : extensions) {
+            stage.run(bundleExtension.stage(), bundleExtension.description(), () -> {
+                List<String> written = bundleExtension.write(profile, staging, epoch);
+                long bytes = written.stream().mapToLong(n -> size(staging.resolve(n))).sum();
+                return new Stage.Outcome<>(written, bytes, false, Map.of("files", written));
+            });
+        }
+        if (bundleKey != null) {
+            Files.writeString(staging.resolve(UpToDate.KEY_FILE), bundleKey + "\n");
+        }
         return new BuildResult(profile.name(), profile.version(), staging, files, rootSha, rootSize,
                 root.slimmed(), (System.nanoTime() - started) / 1_000_000, reporter.stages());
     }
@@ -203,7 +247,37 @@ public final class BuildPipeline {
 
     /** As root: mmdebstrap root mode with the tree cached by its inputs, then the stages on a copy. */
     private RootArtifacts privilegedRoot(Profile profile, BuildOptions options, Path cacheDir, Path workDir,
-                                         CommandRunner runner, Stage stage, List<String> mirrors, String seed) {
+                                         CommandRunner runner, Stage stage, List<String> mirrors, String seed,
+                                         String rootKey) {
+        RootCache rootCache = new RootCache(cacheDir);
+        if (options.useStageCache() && rootKey != null) {
+            RootCache.Entry hit = rootCache.lookup(rootKey);
+            if (hit != null) {
+                return stage.run("root-image", "root image, kernels and initramfs unchanged: from the stage cache", () ->
+                        new Stage.Outcome<>(new RootArtifacts(hit.rootImage(), hit.kernels(), hit.initrds(), hit.slimmed(),
+                                hit.packages(), null), size(hit.rootImage()), true, Map.of("digest", rootKey)));
+            }
+        }
+        RootArtifacts built = buildPrivilegedRoot(profile, options, cacheDir, workDir, runner, stage, mirrors, seed);
+        if (rootKey != null) {
+            rootCache.store(rootKey, new RootCache.Entry(built.rootImage(), built.kernels(), built.initrds(),
+                    built.slimmed(), built.packages()));
+        }
+        return built;
+    }
+
+    /**
+     * The kernel releases the selected outputs boot, as the profile names them (package names are
+     * enough for the cache key: the release comes from the package, whose version the rootfs digest covers).
+     */
+    private static List<String> kernelPackagesNeeded(Profile profile, BuildOptions options) {
+        return selectedOutputs(profile, options).stream()
+                .map(o -> profile.kernel().packageFor(o.hypervisor()))
+                .distinct().sorted().toList();
+    }
+
+    private RootArtifacts buildPrivilegedRoot(Profile profile, BuildOptions options, Path cacheDir, Path workDir,
+                                              CommandRunner runner, Stage stage, List<String> mirrors, String seed) {
         long epoch = options.sourceDateEpoch();
         RootfsBootstrap.Result rootfs = stage.run("rootfs", "bootstrapping " + profile.distribution().name() + " "
                 + profile.distribution().suite() + " (" + profile.packages().size() + " packages) with mmdebstrap", () -> {

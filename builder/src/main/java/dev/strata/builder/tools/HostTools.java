@@ -154,6 +154,10 @@ public final class HostTools {
                 new HostTool("bash", "bash", "runs the /opt/cloud/bin fronts and the early-configuration scripts in tests"),
                 new HostTool("env", "coreutils", "runs a front with the test agent's socket in its environment"),
                 new HostTool("timeout", "coreutils", "bounds the host emulator's traffic probes")));
+        m.put("package-tests", List.of(
+                new HostTool("mmdebstrap", "mmdebstrap", "makes the Debian 12 root the management package is installed into"),
+                new HostTool("chroot", "coreutils", "runs dpkg inside that root"),
+                new HostTool("dpkg-deb", "dpkg", "lists the built package's contents and control fields")));
         return m;
     }
 
