@@ -3,7 +3,7 @@
 #
 # Makes a minimal Debian root (mmdebstrap --variant=apt: Essential packages and apt, plus only git,
 # a JDK, Maven and ca-certificates; packages from the host's apt sources), puts a clean clone of
-# the checkout in it, mounts /proc, /sys, /dev and a writable /run (network namespaces need
+# the checkout in it (with ../shared beside it, as CI has it), mounts /proc, /sys, /dev and a writable /run (network namespaces need
 # /run/netns; MariaDB its socket folder), and runs inside it, as root:
 #   1. the README's main job:  ./mvnw -B package -DskipTests
 #   2. the agent's and the seeder's tests (./mvnw -B -fae -pl agent,seeder -am test, only theirs;
@@ -103,6 +103,13 @@ trap 'exit 130' INT TERM
 tar -xf "$tarball" -C "$root"
 git clone --quiet --no-checkout "$checkout" "$root/root/strata"
 git -C "$root/root/strata" checkout --quiet "$commit"
+# CI runs with ../shared (the CloudStack reference: real schema for the seeder's tests) beside
+# the clone; so does this check, when the checkout has it.
+if [ -d "$checkout/../shared" ]; then
+  cp -a "$checkout/../shared" "$root/root/shared"
+else
+  echo "fresh-machine: no ../shared beside $checkout: the seeder's real-schema tests will fail" >&2
+fi
 if [ "$reuse_m2" = 1 ] && [ -d "$HOME/.m2/repository" ]; then
   mkdir -p "$root/root/.m2"
   tar -C "$HOME/.m2" --exclude=repository/dev/strata -cf - repository | tar -C "$root/root/.m2" -xf -

@@ -39,7 +39,7 @@ public final class HostTools {
     public static final Map<String, List<HostTool>> BY_STAGE = stages();
 
     /** The groups a build needs ({@code ./mvnw package -DskipTests}, {@code strata build}). */
-    public static final List<String> BUILD_GROUPS = List.of("rootfs", "layer", "customize", "root-image",
+    public static final List<String> BUILD_GROUPS = List.of("rootfs", "layer", "extension", "customize", "root-image",
             "data-partition", "boot-partition", "disk", "formats");
 
     /** apt-get waits this long for the dpkg lock (another apt run, unattended-upgrades) before failing. */
@@ -96,7 +96,7 @@ public final class HostTools {
         m.put("systemvm-tests", List.of(
                 new HostTool("iptables-restore", "iptables", "checks the SSVM/CPVM firewall baselines (--test)"),
                 new HostTool("openssl", "openssl", "makes the CA and certificate keystore-cert-import installs"),
-                new HostTool("keytool", "openjdk-17-jdk-headless", "reads the key stores the keystore scripts write"),
+                new HostTool("keytool", "openjdk-17-jre-headless", "reads the key stores the keystore scripts write"),
                 new HostTool("unzip", "unzip", "unpacks the stand-in agent.zip (cloud-prepare)"),
                 new HostTool("unshare", "util-linux", "a private mount namespace for the stand-in agent's mounts")));
         // ---- tests (every group below is installed by ./mvnw verify before the first test) ----
@@ -118,7 +118,8 @@ public final class HostTools {
                 new HostTool("useradd", "passwd", "makes the user of the unprivileged build test"),
                 new HostTool("usermod", "passwd", "gives that user subordinate uid/gid ranges"),
                 new HostTool("chown", "coreutils", "hands that user its folders"),
-                new HostTool("runuser", "util-linux", "runs the unprivileged build as that user")));
+                new HostTool("runuser", "util-linux", "runs the unprivileged build as that user"),
+                new HostTool("mkfifo", "coreutils", "makes the FIFO that the layer hardening test must refuse")));
         m.put("agent-tests", List.of(
                 new HostTool("nft", "nftables", "the agent's firewall and NAT: one nftables transaction"),
                 new HostTool("ip", "iproute2", "the agent's addresses and routes; the tests' network namespaces and veths"),
@@ -143,7 +144,8 @@ public final class HostTools {
                 new HostTool("setpriv", "util-linux", "gives test daemons the agent's death as theirs (--supervisor process)"),
                 new HostTool("busybox", "busybox", "udhcpc, the real DHCP client of the guest-services test"),
                 new HostTool("dig", "bind9-dnsutils", "resolves guest names from a guest namespace in the guest-services test"),
-                new HostTool("curl", "curl", "reads passwords and metadata from a guest namespace")));
+                new HostTool("curl", "curl", "reads passwords and metadata from a guest namespace"),
+                new HostTool("kill", "procps", "signals a daemon run as the agent's child (--supervisor process): SIGHUP to reload")));
         // CloudStack drop-in tests (issue 13): the /opt/cloud/bin fronts' transport, and the host
         // emulator's ssh/scp to port 3922 and its traffic probes.
         m.put("cloudstack-tests", List.of(
