@@ -88,104 +88,122 @@ class SystemVmIT {
                             + "-10.0.4.15:8080",
                     "-device", "virtio-net-pci,netdev=pub,mac=1e:00:0a:00:04:0f");
             long started = System.nanoTime();
-            try (RunningVm vm = RunningVm.start(disk.file(), List.of(), 1024, nics, SystemVmIT::say)) {
-                try (GuestAgent guest = vm.guestAgent(BOOT)) {
-                    // Before the boot configuration arrives nothing of the system VM runtime is merged
-                    // (a router's boot stays so).
-                    assertThat(sh(guest, "systemd-sysext status; test ! -e /usr/bin/java && echo no-java").stdout())
-                            .contains("no-java").doesNotContain("systemvm");
-                    // patch.sh: the boot configuration through guest-file-open/write/close, as soon as the guest agent answers
-                    guest.writeFile("/var/cache/cloud/cmdline", cmdline.getBytes(StandardCharsets.UTF_8));
-                    say("boot configuration written through the guest agent " + secs(started) + " s after power-on");
+            try (RunningVm vm = RunningVm.start(disk.file(), List.of(), 1024, nics, m -> say(name + ": " + m))) {
+                try {
+                    try (GuestAgent guest = vm.guestAgent(BOOT)) {
+                        // Before the boot configuration arrives nothing of the system VM runtime is merged
+                        // (a router's boot stays so).
+                        assertThat(sh(guest, "systemd-sysext status; test ! -e /usr/bin/java && echo no-java").stdout())
+                                .contains("no-java").doesNotContain("systemvm");
+                        // patch.sh: the boot configuration through guest-file-open/write/close, as soon as the guest agent answers
+                        guest.writeFile("/var/cache/cloud/cmdline", cmdline.getBytes(StandardCharsets.UTF_8));
+                        say(name + ": " + "boot configuration written through the guest agent " + secs(started) + " s after power-on");
 
-                    // LibvirtStartCommandWrapper: wait for 3922 on the control address
-                    long deadline = System.nanoTime() + BOOT.toNanos();
-                    while (ssh("true").exitCode() != 0) {
-                        assertThat(System.nanoTime()).as("ssh on 3922 of the control address").isLessThan(deadline);
-                        Thread.sleep(3000);
-                    }
-                    say("3922 answers " + secs(started) + " s after power-on");
-                    assertThat(ssh("hostname; ip -4 -o addr show dev eth0; ip -4 -o addr show dev eth2; ip route show default")
-                            .output()).contains(name, "10.0.3.15/24", "10.0.4.15/24", "default via 10.0.4.2 dev eth2");
-
-                    // FileUtil.scpPatchFiles: agent.zip (cloud-scripts.tgz and patch-sysvms.sh are not needed at start)
-                    Proc.Result up = scp(StandInAgentZip.make(tmp, "v1"));
-                    assertThat(up.exitCode()).as("scp: " + up.output()).isZero();
-
-                    // isSystemVMSetup: patched.sh /opt/cloud/bin/keystore* once a second, up to 600 s.
-                    long polled = System.nanoTime();
-                    Proc.Result ls = null;
-                    for (int i = 0; i < 600; i++) {
-                        ls = ssh("ls -lrt /opt/cloud/bin/keystore*");
-                        if (ls.exitCode() == 0) {
-                            break;
+                        // LibvirtStartCommandWrapper: wait for 3922 on the control address
+                        long deadline = System.nanoTime() + BOOT.toNanos();
+                        while (ssh("true").exitCode() != 0) {
+                            assertThat(System.nanoTime()).as("ssh on 3922 of the control address").isLessThan(deadline);
+                            Thread.sleep(3000);
                         }
-                        Thread.sleep(1000);
+                        say(name + ": " + "3922 answers " + secs(started) + " s after power-on");
+                        assertThat(ssh("hostname; ip -4 -o addr show dev eth0; ip -4 -o addr show dev eth2; ip route show default")
+                                .output()).contains(name, "10.0.3.15/24", "10.0.4.15/24", "default via 10.0.4.2 dev eth2");
+
+                        // FileUtil.scpPatchFiles: agent.zip (cloud-scripts.tgz and patch-sysvms.sh are not needed at start)
+                        Proc.Result up = scp(StandInAgentZip.make(tmp, "v1"));
+                        assertThat(up.exitCode()).as("scp: " + up.output()).isZero();
+
+                        // isSystemVMSetup: patched.sh /opt/cloud/bin/keystore* once a second, up to 600 s.
+                        long polled = System.nanoTime();
+                        Proc.Result ls = null;
+                        for (int i = 0; i < 600; i++) {
+                            ls = ssh("ls -lrt /opt/cloud/bin/keystore*");
+                            if (ls.exitCode() == 0) {
+                                break;
+                            }
+                            Thread.sleep(1000);
+                        }
+                        assertThat(ls.exitCode()).as(ls.output()).isZero();
+                        say(name + ": " + "keystore scripts present " + secs(polled) + " s after agent.zip (" + secs(started) + " s after power-on)");
+
+                        Agent first = awaitHello(ms, h -> true);
+                        String hello = first.hello();
+                        say(name + ": " + "agent connected " + secs(started) + " s after power-on (TCG): " + hello);
+                        assertThat(hello).startsWith("STANDIN-AGENT-STARTED").contains("type=" + type, "name=" + name,
+                                "guid=" + name, "zone=1", "pod=1", "version=v1", "cwd=/var/lib/strata/cloud/systemvm");
+                        if (type.equals("secstorage")) {
+                            assertThat(hello).contains("instance=SecStorage",
+                                    "resource=org.apache.cloudstack.storage.resource.NfsSecondaryStorageResource");
+                            first.out().println("mount /usr/share/strata");
+                            assertThat(first.in().readLine()).startsWith("MOUNTED bind /mnt/SecStorage/").contains("systemvm");
+                        }
+                        say(name + ": " + "RSS of the VM (qemu) with the stand-in agent running: " + vm.qemuRssKib() + " KiB; in the guest: "
+                                + sh(guest, "free -k | sed -n 2p").stdout().strip());
+
+                        // SetupCertificateCommand: keystore-cert-import with the host's ten arguments, over ssh as the host runs it.
+                        SystemVmScriptsIT.Pki pki = SystemVmScriptsIT.Pki.make(tmp.resolve("pki"));
+                        String conf = "/usr/local/cloud/systemvm/conf/";
+                        Proc.Result imp = ssh(String.join(" ", "/opt/cloud/bin/keystore-cert-import", conf + "agent.properties",
+                                "Pa55word1234abcd", conf + "cloud.jks", "ssh", conf + "cloud.crt", SystemVmScriptsIT.encode(pki.cert()),
+                                conf + "cloud.ca.crt", SystemVmScriptsIT.encode(pki.ca()), conf + "cloud.key",
+                                SystemVmScriptsIT.encode(pki.key())));
+                        assertThat(imp.exitCode()).as(imp.output()).isZero();
+                        // cloud restarted by keystore-cert-import: a new agent process, with the key store's passphrase.
+                        awaitHello(ms, h -> h.contains("keystore.passphrase=set"));
+
+                        if (type.equals("secstorage")) {
+                            // The Java agent opens 80 on the public NIC itself (iptables); the stand-in does not.
+                            sh(guest, "iptables -A INPUT -i eth2 -p tcp --dport 80 -j ACCEPT");
+                            HttpClient http1 = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
+                            HttpResponse<String> upload = http1.send(HttpRequest.newBuilder(
+                                    URI.create("http://127.0.0.1:" + http + "/upload/5e5e5e5e-0000-4000-8000-000000000001"))
+                                    .POST(HttpRequest.BodyPublishers.ofString("x")).timeout(Duration.ofSeconds(60)).build(),
+                                    HttpResponse.BodyHandlers.ofString());
+                            // Nothing listens on 8210 (the real agent's upload server): the proxy answers 503, i.e. the rewrite ran.
+                            assertThat(upload.statusCode()).as(upload.body()).isEqualTo(503);
+                            assertThat(upload.headers().firstValue("Access-Control-Allow-Origin")).contains("*");
+                            HttpResponse<String> get = http1.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/"))
+                                    .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+                            assertThat(get.statusCode()).isIn(200, 403);
+                        } else {
+                            assertThat(sh(guest, "cat /root/vncport").stdout().strip()).isEqualTo("8080");
+                            assertThat(sh(guest, "iptables -S INPUT").stdout()).contains("--dport 8001", "--dport 8080");
+                        }
+
+                        // patchSystemVm: the host scp's the three files and runs its patch-sysvms.sh (Strata's live patch answers).
+                        Path tgz = Files.write(tmp.resolve("cloud-scripts.tgz"), new byte[] {31, -117, 8, 0});
+                        Path patchSh = Files.writeString(tmp.resolve("patch-sysvms.sh"), "#!/bin/bash\necho 'the host patch script ran'\nexit 99\n");
+                        Proc.Result scp2 = scp(StandInAgentZip.make(tmp, "v2"), tgz, patchSh);
+                        assertThat(scp2.exitCode()).as("scp: " + scp2.output()).isZero();
+                        Proc.Result patch = ssh("/var/cache/cloud/patch-sysvms.sh");
+                        assertThat(patch.exitCode()).as(patch.output()).isZero();
+                        assertThat(patch.output()).matches("(?s)version:[0-9a-f]{128} \\n");
+                        assertThat(awaitHello(ms, h -> h.contains("version=v2")).hello()).contains("keystore.passphrase=set");
+                        assertThat(sh(guest, "findmnt -n -o OPTIONS / ; touch /usr/x 2>&1 || echo ro-usr").stdout())
+                                .startsWith("ro").contains("ro-usr");
+                        say(name + ": " + "failed units: " + sh(guest, "systemctl list-units --state=failed --no-legend --plain").stdout().strip());
+                        // No router code on a secondary storage / console proxy VM.
+                        assertThat(sh(guest, "systemctl is-active strata-agent.service; pgrep -f /router/latest/bin/strata-agent || echo none")
+                                .stdout()).startsWith("inactive").contains("none");
                     }
-                    assertThat(ls.exitCode()).as(ls.output()).isZero();
-                    say("keystore scripts present " + secs(polled) + " s after agent.zip (" + secs(started) + " s after power-on)");
-
-                    Agent first = awaitHello(ms, h -> true);
-                    String hello = first.hello();
-                    say("agent connected " + secs(started) + " s after power-on (TCG): " + hello);
-                    assertThat(hello).startsWith("STANDIN-AGENT-STARTED").contains("type=" + type, "name=" + name,
-                            "guid=" + name, "zone=1", "pod=1", "version=v1", "cwd=/var/lib/strata/cloud/systemvm");
-                    if (type.equals("secstorage")) {
-                        assertThat(hello).contains("instance=SecStorage",
-                                "resource=org.apache.cloudstack.storage.resource.NfsSecondaryStorageResource");
-                        first.out().println("mount /usr/share/strata");
-                        assertThat(first.in().readLine()).startsWith("MOUNTED bind /mnt/SecStorage/").contains("systemvm");
-                    }
-                    say("RSS of the VM (qemu) with the stand-in agent running: " + vm.qemuRssKib() + " KiB; in the guest: "
-                            + sh(guest, "free -k | sed -n 2p").stdout().strip());
-
-                    // SetupCertificateCommand: keystore-cert-import with the host's ten arguments, over ssh as the host runs it.
-                    SystemVmScriptsIT.Pki pki = SystemVmScriptsIT.Pki.make(tmp.resolve("pki"));
-                    String conf = "/usr/local/cloud/systemvm/conf/";
-                    Proc.Result imp = ssh(String.join(" ", "/opt/cloud/bin/keystore-cert-import", conf + "agent.properties",
-                            "Pa55word1234abcd", conf + "cloud.jks", "ssh", conf + "cloud.crt", SystemVmScriptsIT.encode(pki.cert()),
-                            conf + "cloud.ca.crt", SystemVmScriptsIT.encode(pki.ca()), conf + "cloud.key",
-                            SystemVmScriptsIT.encode(pki.key())));
-                    assertThat(imp.exitCode()).as(imp.output()).isZero();
-                    // cloud restarted by keystore-cert-import: a new agent process, with the key store's passphrase.
-                    awaitHello(ms, h -> h.contains("keystore.passphrase=set"));
-
-                    if (type.equals("secstorage")) {
-                        // The Java agent opens 80 on the public NIC itself (iptables); the stand-in does not.
-                        sh(guest, "iptables -A INPUT -i eth2 -p tcp --dport 80 -j ACCEPT");
-                        HttpClient http1 = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
-                        HttpResponse<String> upload = http1.send(HttpRequest.newBuilder(
-                                URI.create("http://127.0.0.1:" + http + "/upload/5e5e5e5e-0000-4000-8000-000000000001"))
-                                .POST(HttpRequest.BodyPublishers.ofString("x")).timeout(Duration.ofSeconds(60)).build(),
-                                HttpResponse.BodyHandlers.ofString());
-                        // Nothing listens on 8210 (the real agent's upload server): the proxy answers 503, i.e. the rewrite ran.
-                        assertThat(upload.statusCode()).as(upload.body()).isEqualTo(503);
-                        assertThat(upload.headers().firstValue("Access-Control-Allow-Origin")).contains("*");
-                        HttpResponse<String> get = http1.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/"))
-                                .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
-                        assertThat(get.statusCode()).isIn(200, 403);
-                    } else {
-                        assertThat(sh(guest, "cat /root/vncport").stdout().strip()).isEqualTo("8080");
-                        assertThat(sh(guest, "iptables -S INPUT").stdout()).contains("--dport 8001", "--dport 8080");
-                    }
-
-                    // patchSystemVm: the host scp's the three files and runs its patch-sysvms.sh (Strata's live patch answers).
-                    Path tgz = Files.write(tmp.resolve("cloud-scripts.tgz"), new byte[] {31, -117, 8, 0});
-                    Path patchSh = Files.writeString(tmp.resolve("patch-sysvms.sh"), "#!/bin/bash\necho 'the host patch script ran'\nexit 99\n");
-                    Proc.Result scp2 = scp(StandInAgentZip.make(tmp, "v2"), tgz, patchSh);
-                    assertThat(scp2.exitCode()).as("scp: " + scp2.output()).isZero();
-                    Proc.Result patch = ssh("/var/cache/cloud/patch-sysvms.sh");
-                    assertThat(patch.exitCode()).as(patch.output()).isZero();
-                    assertThat(patch.output()).matches("(?s)version:[0-9a-f]{128} \\n");
-                    assertThat(awaitHello(ms, h -> h.contains("version=v2")).hello()).contains("keystore.passphrase=set");
-                    assertThat(sh(guest, "findmnt -n -o OPTIONS / ; touch /usr/x 2>&1 || echo ro-usr").stdout())
-                            .startsWith("ro").contains("ro-usr");
-                    say("failed units: " + sh(guest, "systemctl list-units --state=failed --no-legend --plain").stdout().strip());
-                    // No router code on a secondary storage / console proxy VM.
-                    assertThat(sh(guest, "systemctl is-active strata-agent.service; pgrep -f /router/latest/bin/strata-agent || echo none")
-                            .stdout()).startsWith("inactive").contains("none");
+                } catch (Throwable t) {
+                    diagnose(vm, name);
+                    throw t;
                 }
             }
+        }
+    }
+
+    /** What to read when a boot fails: the console's tail and the journal of the units this test drives. */
+    private static void diagnose(RunningVm vm, String name) {
+        String[] l = vm.console().split("\n");
+        say(name + ": console tail:\n" + String.join("\n", java.util.Arrays.copyOfRange(l, Math.max(0, l.length - 60), l.length)));
+        try (GuestAgent g = vm.guestAgent(Duration.ofSeconds(30))) {
+            say(name + ": journal:\n" + sh(g, "journalctl -b --no-pager -o short-monotonic -u strata-cloudstack-early -u ssh"
+                    + " -u strata-systemvm-extension -u 'strata-systemvm-setup@*' -u cloud -u strata-agent -u strata-layer-check"
+                    + " | tail -n 150; systemctl list-units --state=failed --no-legend --plain").stdout());
+        } catch (Exception e) {
+            say(name + ": no journal: " + e);
         }
     }
 
