@@ -15,7 +15,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import dev.strata.agent.model.Problem;
@@ -50,6 +53,21 @@ public final class Json {
 
     public static ObjectMapper compact() {
         JsonMapper m = JsonMapper.builder()
+                // A key twice in one object is an error where it stands, not "the last one wins"
+                // (the parser sees it, so it holds for records, maps and trees alike).
+                .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+                // 1450.5 (or 1450.0) is not an integer: no truncation.
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                // No scalar becomes another kind: 80 is not the port string "80", 1 and "true" are not true.
+                .withCoercionConfig(LogicalType.Textual, c -> c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+                .withCoercionConfig(LogicalType.Boolean, c -> c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.String, CoercionAction.Fail))
+                .withCoercionConfig(LogicalType.Integer, c -> c.setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -107,15 +125,41 @@ public final class Json {
         return compact().enable(SerializationFeature.INDENT_OUTPUT);
     }
 
+    private static final java.util.regex.Pattern DUPLICATE = java.util.regex.Pattern.compile("Duplicate field '([^']*)'");
+
+    private static String pathOf(com.fasterxml.jackson.core.JsonStreamContext ctx) {
+        StringBuilder path = new StringBuilder();
+        java.util.ArrayDeque<com.fasterxml.jackson.core.JsonStreamContext> chain = new java.util.ArrayDeque<>();
+        for (var c = ctx; c != null && !c.inRoot(); c = c.getParent()) {
+            chain.push(c);
+        }
+        for (var c : chain) {
+            if (c.inArray()) {
+                path.append('[').append(Math.max(0, c.getCurrentIndex())).append(']');
+            } else if (c.getCurrentName() != null) {
+                path.append('.').append(c.getCurrentName());
+            }
+        }
+        return path.toString();
+    }
+
     /** A Jackson error as a {@link Problem}: the JSON path of the field, and what is wrong. */
     public static Problem problem(JsonProcessingException e) {
         String path = "";
         if (e instanceof JsonMappingException jm) {
             path = jm.getPath().stream().map(r -> r.getFieldName() != null ? "." + r.getFieldName() : "[" + r.getIndex() + "]")
                     .collect(Collectors.joining());
-            if (path.startsWith(".")) {
-                path = path.substring(1);
-            }
+        } else if (e instanceof com.fasterxml.jackson.core.exc.StreamReadException sr && sr.getProcessor() != null) {
+            // Errors of the parser itself (a duplicate key): where it stood names the field.
+            path = pathOf(sr.getProcessor().getParsingContext());
+        }
+        // A duplicate key is reported by the parser with the path of the object that holds it.
+        java.util.regex.Matcher dup = DUPLICATE.matcher(String.valueOf(e.getOriginalMessage()));
+        if (dup.lookingAt() && !path.endsWith("." + dup.group(1))) {
+            path = path + "." + dup.group(1);
+        }
+        if (path.startsWith(".")) {
+            path = path.substring(1);
         }
         String msg = e.getOriginalMessage();
         if (msg != null && msg.length() > 300) {

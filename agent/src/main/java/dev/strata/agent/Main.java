@@ -35,7 +35,7 @@ public final class Main {
         long t0 = System.nanoTime();
         GenerationStore store = new GenerationStore(o.stateDir(), o.keepGenerations());
         RouterService service = new RouterService(store, new DataPlane(new Nft(o.nft()), new IpPlane(o.ip())),
-                Clock.systemUTC());
+                Clock.systemUTC(), Services.all(o));
         service.start();
         ApiHandler api = new ApiHandler(service, version(), new LayerApi(o.routerDir(), o.trustedKeys(), o.rootRelease(),
                 LayerApi.systemdSwitch(o.routerDir(), o.trustedKeys())));
@@ -49,6 +49,7 @@ public final class Main {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 server.close();
+                service.services().forEach(dev.strata.agent.service.Service::close);
             } catch (Exception e) {
                 // exiting anyway; the kernel keeps the rules
             }

@@ -11,6 +11,11 @@ import dev.strata.agent.plane.IpPlane;
 import dev.strata.agent.plane.NftRenderer;
 import dev.strata.agent.plane.RenderCache;
 import dev.strata.agent.plane.Ruleset;
+import dev.strata.agent.service.Checks;
+import dev.strata.agent.service.Health;
+import dev.strata.agent.service.Opening;
+import dev.strata.agent.service.Plan;
+import dev.strata.agent.service.Service;
 import dev.strata.agent.store.Generation;
 import dev.strata.agent.store.GenerationStore;
 import java.time.Clock;
@@ -36,12 +41,19 @@ public final class RouterService {
     public record Applied(long generation, String error) {
     }
 
-    /** A transaction's result; for a dry run, what would be loaded and nothing else. */
+    /** A transaction's result; for a dry run, what would be loaded and nothing else ({@code plans}: every changed service's). */
     public record Outcome(long generation, boolean changed, boolean dryRun, ConfigDiff diff, String nftScript,
-                          List<String> ipCommands, Map<String, Long> timingsMs) {
+                          List<String> ipCommands, Map<String, Long> timingsMs,
+                          @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+                          Map<String, Plan> plans) {
+        public Outcome(long generation, boolean changed, boolean dryRun, ConfigDiff diff, String nftScript,
+                       List<String> ipCommands, Map<String, Long> timingsMs) {
+            this(generation, changed, dryRun, diff, nftScript, ipCommands, timingsMs, null);
+        }
+
         /** The same outcome with the diff's counts only. */
         public Outcome countsOnly() {
-            return new Outcome(generation, changed, dryRun, diff.counts(), nftScript, ipCommands, timingsMs);
+            return new Outcome(generation, changed, dryRun, diff.counts(), nftScript, ipCommands, timingsMs, plans);
         }
     }
 
@@ -59,11 +71,28 @@ public final class RouterService {
         return t;
     });
 
+    /** The router's services in phase order (the kernel's nft and ip are applied first, by the data plane). */
+    private final List<Service> services;
+    /** The configuration the services were last brought to, and their plans: what "changed" is measured against. */
+    private RouterConfig servicesConfig;
+    private final Map<String, Plan> appliedPlans = new LinkedHashMap<>();
+
     public RouterService(GenerationStore store, DataPlane plane, Clock clock) {
+        this(store, plane, clock, List.of());
+    }
+
+    public RouterService(GenerationStore store, DataPlane plane, Clock clock, List<Service> services) {
         this.store = store;
         this.plane = plane;
         this.clock = clock;
         this.current = store.latest();
+        List<Service> sorted = new ArrayList<>(services);
+        sorted.sort(java.util.Comparator.comparing(Service::phase)); // stable: registration order within a phase
+        this.services = List.copyOf(sorted);
+    }
+
+    public List<Service> services() {
+        return services;
     }
 
     /** Re-applies the last accepted generation (after a crash or reboot); health is ok only if it loaded. */
@@ -73,11 +102,97 @@ public final class RouterService {
         try {
             RouterConfig c = g.config();
             Validator.check(c);
-            plane.apply(c, NftRenderer.render(c, renderCache));
+            checkServices(c, services);
+            plane.apply(c, NftRenderer.render(c, renderCache, openings(c)));
+            Map<String, Plan> plans = plans(c, services);
+            applyServices(services, plans);
+            servicesConfig = c;
             applied = new Applied(g.generation(), null);
         } catch (ApplyException | InvalidConfigException e) {
             applied = new Applied(-1, "generation " + g.generation() + " could not be re-applied: " + e.getMessage());
         }
+    }
+
+    /** The services whose parts differ (by identity: unchanged parts keep theirs) between {@code a} and {@code b}; all when {@code a} is null. */
+    private List<Service> changed(RouterConfig a, RouterConfig b) {
+        if (a == null) {
+            return services;
+        }
+        List<Service> out = new ArrayList<>();
+        for (Service s : services) {
+            for (ConfigPart p : s.parts()) {
+                if (p.get(a) != p.get(b)) {
+                    out.add(s);
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void checkServices(RouterConfig c, List<Service> which) {
+        Checks checks = new Checks();
+        for (Service s : which) {
+            s.check(c, checks);
+        }
+        if (!checks.problems().isEmpty()) {
+            throw new InvalidConfigException(checks.problems());
+        }
+    }
+
+    private static Map<String, Plan> plans(RouterConfig c, List<Service> which) {
+        Map<String, Plan> out = new LinkedHashMap<>();
+        for (Service s : which) {
+            out.put(s.name(), s.plan(c));
+        }
+        return out;
+    }
+
+    /** Every service's openings, sorted (the input chain's render cache compares them by value). */
+    private List<Opening> openings(RouterConfig c) {
+        List<Opening> out = new ArrayList<>();
+        for (Service s : services) {
+            out.addAll(s.openings(c));
+        }
+        out.sort(null);
+        return List.copyOf(out);
+    }
+
+    /**
+     * Applies the planned services in phase order; on a failure reverts the ones already applied
+     * in reverse order (the failing one put itself back) and throws naming it.
+     */
+    private void applyServices(List<Service> which, Map<String, Plan> plans) {
+        List<Service> done = new ArrayList<>();
+        for (Service s : which) {
+            try {
+                s.apply(plans.get(s.name()), appliedPlans.get(s.name()));
+            } catch (RuntimeException e) {
+                for (int i = done.size() - 1; i >= 0; i--) {
+                    try {
+                        done.get(i).revert(appliedPlans.get(done.get(i).name()));
+                    } catch (RuntimeException again) {
+                        // reported through that service's health; the failure that matters is e
+                    }
+                }
+                throw e instanceof ApplyException a ? a : new ApplyException("service " + s.name() + ": " + e.getMessage());
+            }
+            done.add(s);
+        }
+        appliedPlans.putAll(plans);
+    }
+
+    /** Each service's health, asked now. */
+    public Map<String, Health> serviceHealth() {
+        Map<String, Health> out = new LinkedHashMap<>();
+        for (Service s : services) {
+            try {
+                out.put(s.name(), s.health());
+            } catch (RuntimeException e) {
+                out.put(s.name(), Health.degraded(e.getMessage()));
+            }
+        }
+        return out;
     }
 
     public Generation desired() {
@@ -92,18 +207,29 @@ public final class RouterService {
     public synchronized Outcome apply(String operation, RouterConfig next, boolean dryRun) {
         Timer t = new Timer();
         // A dry run leaves nothing behind: neither its parts as known-valid nor its rendering cached.
-        Validator.check(next, dryRun ? validParts.copy() : validParts);
-        t.lap("validate");
-        Ruleset rendered = NftRenderer.render(next, dryRun ? renderCache.overlay() : renderCache);
-        t.lap("render");
         Generation cur = current;
+        Validator.check(next, dryRun ? validParts.copy() : validParts);
+        // A service is checked when its parts differ from the desired or the applied configuration.
+        List<Service> toCheck = changed(servicesConfig == null ? null : cur.config(), next);
+        for (Service s : changed(servicesConfig, next)) {
+            if (!toCheck.contains(s)) {
+                toCheck = new ArrayList<>(toCheck);
+                toCheck.add(s);
+            }
+        }
+        checkServices(next, toCheck);
+        t.lap("validate");
+        Ruleset rendered = NftRenderer.render(next, dryRun ? renderCache.overlay() : renderCache, openings(next));
+        List<Service> changedServices = changed(servicesConfig, next);
+        Map<String, Plan> plans = plans(next, changedServices);
+        t.lap("render");
         ConfigDiff diff = ConfigDiff.between(cur.config(), next);
         t.lap("diff");
         if (dryRun) {
             IpPlane.Plan plan = plane.ipPlanFor(next);
             List<String> ip = new ArrayList<>(plan.batch());
             plan.batch6().forEach(l -> ip.add("-6 " + l));
-            return new Outcome(cur.generation(), !diff.isEmpty(), true, diff, plane.scriptFor(rendered), ip, t.laps);
+            return new Outcome(cur.generation(), !diff.isEmpty(), true, diff, plane.scriptFor(rendered), ip, t.laps, plans);
         }
         if (diff.isEmpty() && applied.generation() == cur.generation()) {
             return new Outcome(cur.generation(), false, false, diff, null, null, t.laps);
@@ -120,13 +246,29 @@ public final class RouterService {
             throw e;
         }
         try {
-            awaitPrepared(journaled).publish();
+            applyServices(changedServices, plans);
         } catch (RuntimeException | Error e) {
-            // Not durable, so not accepted: put the kernel back to the last accepted generation.
+            // The services put themselves back; the kernel goes back to the last accepted generation too.
+            discard(journaled);
             putBack(cur, e);
             throw e;
         }
+        t.lap("services");
+        try {
+            awaitPrepared(journaled).publish();
+        } catch (RuntimeException | Error e) {
+            // Not durable, so not accepted: put the kernel and the services back to the last accepted generation.
+            putBack(cur, e);
+            try {
+                applyServices(changed(next, cur.config()), plans(cur.config(), changed(next, cur.config())));
+                servicesConfig = cur.config();
+            } catch (RuntimeException again) {
+                // the kernel's put-back decides health; the service reports its own
+            }
+            throw e;
+        }
         t.lap("commit");
+        servicesConfig = next;
         current = g;
         applied = new Applied(g.generation(), null);
         return new Outcome(g.generation(), true, false, diff, null, null, t.laps);
@@ -134,7 +276,7 @@ public final class RouterService {
 
     private void putBack(Generation cur, Throwable why) {
         try {
-            plane.apply(cur.config(), NftRenderer.render(cur.config(), renderCache));
+            plane.apply(cur.config(), NftRenderer.render(cur.config(), renderCache, openings(cur.config())));
         } catch (RuntimeException | Error again) {
             // The kernel holds neither generation for sure: say so until a change or a restart applies one whole.
             applied = new Applied(-1, "generation " + (cur.generation() + 1) + " could not be committed (" + why.getMessage()

@@ -53,7 +53,9 @@ final class BuildCommand implements Callable<Integer> {
     List<String> hypervisors = List.of();
 
     @Option(names = "--download-repository", paramLabel = "URL", defaultValue = BundleWriter.DEFAULT_REPOSITORY,
-            description = "URL prefix written as each file's downloadurl in metadata.ini (default: ${DEFAULT-VALUE}).")
+            description = {"Repository URL prefix of the downloadurl in metadata.ini: files at <prefix><major.minor>/<file>,",
+                "the layout system.vm.templates.download.repository expects of a mirror; http(s) or file:/// (default:",
+                "${DEFAULT-VALUE}, where the management package installs the bundle)."})
     String downloadRepository;
 
     @Option(names = "--no-stage-cache", description = "Rebuild every stage, even the cached root filesystem.")
@@ -75,6 +77,7 @@ final class BuildCommand implements Callable<Integer> {
     public Integer call() {
         PrintStream progress = json ? System.err : System.out;
         try {
+            BundleWriter.repositoryPrefix(downloadRepository); // a bad URL is refused before anything is built
             Profile loaded = new ProfileLoader().load(ProfileLocator.locate(profile));
             BuildOptions options = new BuildOptions(output, cacheDir != null ? cacheDir : BuildOptions.defaultCacheDir(),
                     mirror, BuildOptions.defaultEpoch(), Set.copyOf(hypervisors), !noStageCache, downloadRepository, keepWork)

@@ -1,8 +1,8 @@
 package dev.strata.cli;
 
+import dev.strata.builder.layer.LayerBuild;
 import dev.strata.builder.layer.LayerBuilder;
 import dev.strata.builder.layer.RuntimeJars;
-import dev.strata.builder.layer.SigningKey;
 import dev.strata.builder.pipeline.BuildFailure;
 import dev.strata.builder.pipeline.BuildOptions;
 import dev.strata.builder.pipeline.Reporter;
@@ -10,16 +10,9 @@ import dev.strata.builder.profile.Layer;
 import dev.strata.builder.profile.Profile;
 import dev.strata.builder.profile.ProfileException;
 import dev.strata.builder.profile.ProfileLoader;
-import dev.strata.builder.tools.CommandRunner;
-import dev.strata.builder.tools.HostTools;
 import dev.strata.builder.tools.MissingToolsException;
-import dev.strata.layout.Deletion;
 import dev.strata.layout.LayerException;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -63,30 +56,17 @@ final class LayerBuildCommand implements Callable<Integer> {
             Profile loaded = new ProfileLoader().load(ProfileLocator.locate(profile));
             Layer layer = version == null ? loaded.layer() : loaded.layer().withVersion(version);
             Path cache = cacheDir != null ? cacheDir : BuildOptions.defaultCacheDir();
-            Reporter reporter = new Reporter(System.err);
-            Path work = cache.resolve("work").resolve("layer-" + ProcessHandle.current().pid());
-            Files.createDirectories(work);
-            try {
-                CommandRunner runner = new CommandRunner(work.resolve("build.log"));
-                HostTools.ensure(List.of("layer"), runner, reporter::info);
-                SigningKey key = SigningKey.resolve(signingKey, cache, reporter::info);
-                LayerBuilder.Result r = new LayerBuilder(runner).build(new LayerBuilder.Inputs(layer,
-                        RuntimeJars.ofThisProcess(), key.privateKey(), key.publicKey(), BuildOptions.defaultEpoch()),
-                        cache, work);
-                Files.createDirectories(output);
-                Path out = output.resolve(r.file().getFileName());
-                Files.copy(r.file(), out, StandardCopyOption.REPLACE_EXISTING);
-                System.out.printf("%s  %s compressed, %s installed%s%n  content sha256 %s%n  signed by %s%n", out,
-                        Reporter.humanBytes(r.bytes()), Reporter.humanBytes(r.treeBytes()), r.cached() ? " (cached)" : "",
-                        r.manifest().contentSha256(), key.publicFile());
-                return 0;
-            } finally {
-                Deletion.deleteTree(work);
-            }
+            LayerBuild.Built b = LayerBuild.into(layer, RuntimeJars.ofThisProcess(), signingKey, cache,
+                    BuildOptions.defaultEpoch(), output, new Reporter(System.err));
+            LayerBuilder.Result r = b.result();
+            System.out.printf("%s  %s compressed, %s installed%s%n  content sha256 %s%n  signed by %s%n", b.file(),
+                    Reporter.humanBytes(r.bytes()), Reporter.humanBytes(r.treeBytes()), r.cached() ? " (cached)" : "",
+                    r.manifest().contentSha256(), b.key().publicFile());
+            return 0;
         } catch (ProfileException | BuildFailure | MissingToolsException | LayerException | IllegalArgumentException e) {
             System.err.println("strata layer build: " + e.getMessage());
             return e instanceof MissingToolsException ? 3 : 2;
-        } catch (IOException e) {
+        } catch (java.io.UncheckedIOException e) {
             System.err.println("strata layer build: " + e.getMessage());
             return 2;
         }

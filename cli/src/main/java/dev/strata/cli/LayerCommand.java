@@ -76,7 +76,7 @@ final class LayerCommand {
         abstract void run(LayerStore store);
     }
 
-    @Command(name = "keygen", description = "Make an Ed25519 key pair: NAME.key (private, 0600) and NAME.pub.")
+    @Command(name = "keygen", mixinStandardHelpOptions = true, description = "Make an Ed25519 key pair: NAME.key (private, 0600) and NAME.pub.")
     static final class Keygen implements Callable<Integer> {
         @Parameters(paramLabel = "NAME", description = "Path prefix of the two files.")
         Path name;
@@ -95,6 +95,8 @@ final class LayerCommand {
 
     @Command(name = "sign", description = "Write manifest.properties and manifest.sig for a layer folder.")
     static final class Sign implements Callable<Integer> {
+        // Not the standard help mixin: its -V/--version would clash with the layer's --version.
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.") boolean help;
         @Parameters(index = "0", paramLabel = "DIR") Path dir;
         @Option(names = "--key", required = true, paramLabel = "FILE", description = "Private key (from keygen).") Path key;
         @Option(names = "--name", defaultValue = "router") String name;
@@ -118,18 +120,18 @@ final class LayerCommand {
         }
     }
 
-    @Command(name = "verify", description = "Check a layer's (file or folder) signature and content digest.")
+    @Command(name = "verify", mixinStandardHelpOptions = true, description = "Check a layer's (file or folder) signature and content digest.")
     static final class Verify extends Op {
         @Parameters(paramLabel = "LAYER") Path layer;
 
         @Override
         void run(LayerStore store) {
-            LayerManifest m = LayerFiles.withFolder(layer, store::verify);
+            LayerManifest m = store.verify(layer);
             System.out.println("OK " + m.name() + " " + m.version() + " content sha256 " + m.contentSha256());
         }
     }
 
-    @Command(name = "inspect", description = "Show a layer's manifest (file or folder), whether its signature is "
+    @Command(name = "inspect", mixinStandardHelpOptions = true, description = "Show a layer's manifest (file or folder), whether its signature is "
             + "trusted and its content matches.")
     static final class Inspect extends Op {
         @Parameters(paramLabel = "LAYER") Path layer;
@@ -139,19 +141,19 @@ final class LayerCommand {
             LayerFiles.withFolder(layer, dir -> {
                 LayerManifest m = LayerFiles.manifestOf(dir);
                 System.out.print(new String(m.toBytes(), java.nio.charset.StandardCharsets.UTF_8));
-                try {
-                    store.verify(dir);
-                    System.out.println("verified: signed by a trusted key, content matches");
-                } catch (LayerException e) {
-                    System.out.println("NOT verified: " + e.getMessage());
-                }
                 System.out.println("services: " + dev.strata.layout.ServiceMap.of(dir).units());
                 return m;
             });
+            try {
+                store.verify(layer); // errors then name the file given, not a temporary folder
+                System.out.println("verified: signed by a trusted key, content matches");
+            } catch (LayerException e) {
+                System.out.println("NOT verified: " + e.getMessage());
+            }
         }
     }
 
-    @Command(name = "install", description = "Verify a layer (file or folder) and stage it as <router-dir>/<version>.")
+    @Command(name = "install", mixinStandardHelpOptions = true, description = "Verify a layer (file or folder) and stage it as <router-dir>/<version>.")
     static final class Install extends Op {
         @Parameters(paramLabel = "LAYER") Path dir;
 
@@ -161,7 +163,7 @@ final class LayerCommand {
         }
     }
 
-    @Command(name = "activate", description = {"Point latest at an installed version (on trial until mark-good).",
+    @Command(name = "activate", mixinStandardHelpOptions = true, description = {"Point latest at an installed version (on trial until mark-good).",
         "With --live (inside a running system VM): restart the units whose files changed, run the health gate",
         "(strata-layer-check), which marks it good or rolls back by itself. Exit 0 only if the new layer is good."})
     static final class Activate extends Op {
@@ -192,7 +194,7 @@ final class LayerCommand {
         }
     }
 
-    @Command(name = "mark-good", description = "The active layer passed its health check: make it known-good.")
+    @Command(name = "mark-good", mixinStandardHelpOptions = true, description = "The active layer passed its health check: make it known-good.")
     static final class MarkGood extends Op {
         @Override
         void run(LayerStore store) {
@@ -201,7 +203,7 @@ final class LayerCommand {
         }
     }
 
-    @Command(name = "rollback", description = "Point latest back at the known-good layer.")
+    @Command(name = "rollback", mixinStandardHelpOptions = true, description = "Point latest back at the known-good layer.")
     static final class Rollback extends Op {
         @Override
         void run(LayerStore store) {
@@ -209,7 +211,7 @@ final class LayerCommand {
         }
     }
 
-    @Command(name = "list", description = "Installed layers and which one is latest, known-good, trying.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Installed layers and which one is latest, known-good, trying.")
     static final class ListLayers extends Op {
         @Override
         void run(LayerStore store) {
@@ -232,7 +234,7 @@ final class LayerCommand {
         }
     }
 
-    @Command(name = "gc", description = "Remove layers beyond the newest N, never one a pointer names.")
+    @Command(name = "gc", mixinStandardHelpOptions = true, description = "Remove layers beyond the newest N, never one a pointer names.")
     static final class Gc extends Op {
         @Option(names = "--keep", defaultValue = "2", description = "Layers to keep (default: ${DEFAULT-VALUE}).")
         int keep;

@@ -66,6 +66,13 @@ final class SeedCommand implements Callable<Integer> {
                     + "management server key (default: ${DEFAULT-VALUE}).")
     Path dbProperties;
 
+    @Option(names = "--server-properties", paramLabel = "FILE",
+            defaultValue = "/etc/cloudstack/management/server.properties",
+            description = "The management server's settings: when system.vm.templates.download.repository is set, "
+                    + "it replaces metadata.ini's downloadrepository in every template URL, as the server does "
+                    + "(default: ${DEFAULT-VALUE}; absent: the bundle's URLs).")
+    Path serverProperties;
+
     @Option(names = "--key-file", paramLabel = "FILE",
             description = "Management server key for ENC(...) values (default: 'key' beside db.properties, "
                     + "or CLOUD_SECRET_KEY when db.cloud.encryption.type=env).")
@@ -118,7 +125,7 @@ final class SeedCommand implements Callable<Integer> {
     public Integer call() {
         try {
             SeedOptions options = new SeedOptions(bundle, dbSettings(), mounted, mountDir, dryRun, lockTimeout,
-                    deferOlderSchema);
+                    deferOlderSchema, serverProperties);
             CopyProgress progress = quiet ? CopyProgress.NONE : new ProgressPrinter();
             SeedResult result = new Seeder(options, new SystemMounter(), SeedHooks.NONE, progress,
                     line -> {
@@ -153,8 +160,10 @@ final class SeedCommand implements Callable<Integer> {
                 ? DbPropertiesReader.read(dbProperties, keyFile, System.getenv())
                 : null;
         String password = dbPasswordFile != null ? readPassword(dbPasswordFile) : base == null ? "" : base.password();
-        return new DbSettings(dbHost != null ? dbHost : base.host(), dbPort != null ? dbPort : base == null ? 3306 : base.port(),
-                dbUser != null ? dbUser : base.user(), password, dbName != null ? dbName : base == null ? "cloud" : base.database());
+        if (base != null) {
+            return base.with(dbHost, dbPort, dbUser, password, dbName); // keeps db.cloud.uri's parameters
+        }
+        return new DbSettings(dbHost, dbPort != null ? dbPort : 3306, dbUser, password, dbName != null ? dbName : "cloud");
     }
 
     private static String readPassword(Path file) {
@@ -175,7 +184,6 @@ final class SeedCommand implements Callable<Integer> {
             p.objectStores().forEach(o -> lines.add("register  " + o.template().name() + " for " + o.store().label()
                     + " (the SSVM downloads " + o.template().downloadUrl() + ")"));
             p.settings().forEach(s -> lines.add("set       " + s.name() + " = " + s.to() + " (was " + s.from() + ")"));
-            p.zoneOverrides().forEach(z -> lines.add("unset     zone " + z.zoneId() + " " + z.name()));
             p.refreshes().forEach(m -> lines.add("refresh   template " + m.templateId() + " url/checksum/guest OS -> "
                     + m.template().name()));
             p.upToDate().forEach(u -> lines.add("ok        " + u));

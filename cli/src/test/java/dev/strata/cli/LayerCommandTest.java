@@ -69,6 +69,34 @@ class LayerCommandTest {
         assertThat(tmp.resolve("out")).doesNotExist();
     }
 
+    /** Issue 17, item 11: every subcommand answers --help (list, rollback, mark-good and gc refused it). */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"list", "rollback", "mark-good", "gc", "install", "activate",
+        "verify", "inspect", "sign", "keygen", "build"})
+    void everyLayerSubcommandAnswersHelp(String sub) {
+        assertThat(StrataCli.run("layer", sub, "--help")).isZero();
+        assertThat(console.out()).contains("Usage: strata layer " + sub);
+    }
+
+    /** Issue 17, item 10: a refused layer file is named as given, not by the temporary folder it was unpacked to. */
+    @Test
+    void verifyOfATamperedLayerFileNamesTheFile() throws Exception {
+        Path keys = Files.createDirectories(tmp.resolve("keys"));
+        StrataCli.run("layer", "keygen", keys.resolve("k").toString());
+        Path layer = Files.createDirectories(tmp.resolve("layer"));
+        Files.writeString(layer.resolve("file"), "good");
+        StrataCli.run("layer", "sign", layer.toString(), "--key", keys.resolve("k.key").toString(), "--version", "1.0");
+        Files.writeString(layer.resolve("file"), "bad");
+        Path image = tmp.resolve("router-1.0.layer");
+        Process p = new ProcessBuilder("mksquashfs", layer.toString(), image.toString(), "-all-root", "-quiet",
+                "-no-progress").inheritIO().start();
+        assertThat(p.waitFor()).isZero();
+        console.resetOut();
+        assertThat(StrataCli.run("layer", "verify", image.toString(), "--trusted-keys", keys.toString())).isEqualTo(2);
+        assertThat(console.err()).contains("does not match its manifest").contains(image.toString())
+                .doesNotContain("strata-layer-").doesNotContain("strata-verify-");
+    }
+
     @Test
     void keygenNeverOverwritesAKey() throws Exception {
         Path prefix = tmp.resolve("k");

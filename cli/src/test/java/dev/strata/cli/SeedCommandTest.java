@@ -75,7 +75,7 @@ class SeedCommandTest {
                 java.util.List.of(new dev.strata.seeder.plan.SeedPlan.Copy(t, store, null, false)), java.util.List.of(),
                 java.util.List.of(new dev.strata.seeder.plan.SeedPlan.SettingChange("router.template.kvm", "old",
                         t.name(), dev.strata.seeder.bundle.SystemVmHypervisor.KVM)),
-                java.util.List.of(), java.util.List.of(), java.util.List.of(), java.util.List.of());
+                java.util.List.of(), java.util.List.of(), java.util.List.of());
         var result = new dev.strata.seeder.SeedResult("seeded", "seeded 1 template(s)", plan,
                 java.util.List.of(new dev.strata.seeder.SeedResult.SeededTemplate(5, t.name(), "KVM", "x86_64", 1,
                         "/template/tmpl/1/5/u.qcow2", 10, 20, 5, 0.5)), java.util.List.of(), 1.5);

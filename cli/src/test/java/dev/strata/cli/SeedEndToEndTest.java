@@ -36,18 +36,27 @@ class SeedEndToEndTest {
         Files.writeString(etc.resolve("key"), "the-management-key\n");
         Files.writeString(etc.resolve("db.properties"), "db.cloud.username=" + db.user() + "\n"
                 + "db.cloud.password=ENC(" + CloudStackSecret.encryptV2(db.password(), "the-management-key",
-                new byte[12]) + ")\n" + "db.cloud.host=" + db.host() + "\ndb.cloud.port=" + db.port() + "\n"
-                + "db.cloud.name=" + db.database() + "\ndb.cloud.encryption.type=file\n");
+                new byte[12]) + ")\n"
+                // Since 4.19 the server uses db.cloud.uri when it is set: host/port/name here lead nowhere.
+                + "db.cloud.host=127.0.0.1\ndb.cloud.port=1\ndb.cloud.name=not_this_one\n"
+                + "db.cloud.driver=jdbc:mysql\ndb.cloud.uri=jdbc:mysql://" + db.host() + ":" + db.port() + "/"
+                + db.database() + "?useSSL=false&serverTimezone=UTC&useUnicode=true&characterEncoding=utf8\n"
+                + "db.cloud.encryption.type=file\n");
+        // The operator's template mirror, which the server (and so the seeder) puts in every URL.
+        Files.writeString(etc.resolve("server.properties"), "http.port=8080\n"
+                + "system.vm.templates.download.repository=https://mirror.test/systemvm/\n");
         Path bundle = TestBundle.write(tmp.resolve("bundle"), "4.22.0.0", 8192);
         Path a = Files.createDirectories(tmp.resolve("a"));
         Path b = Files.createDirectories(tmp.resolve("b"));
         List<String> common = List.of("seed", "--bundle", bundle.toString(), "--db-properties",
-                etc.resolve("db.properties").toString(), "--mounted", "1=" + a, "--mounted", "2=" + b,
+                etc.resolve("db.properties").toString(), "--server-properties",
+                etc.resolve("server.properties").toString(), "--mounted", "1=" + a, "--mounted", "2=" + b,
                 "--mounted", "4=" + tmp.resolve("b"));
 
         assertThat(StrataCli.run(args(common, "--dry-run"))).isZero();
         assertThat(console.out()).contains("copy      systemvm-kvm-4.22.0-x86_64 -> store 1",
-                "set       router.template.kvm = systemvm-kvm-4.22.0-x86_64", "planned: dry run: nothing changed");
+                "set       router.template.kvm = systemvm-kvm-4.22.0-x86_64", "planned: dry run: nothing changed",
+                "(the SSVM downloads https://mirror.test/systemvm/4.22/systemvmtemplate-4.22.0-x86_64-kvm.qcow2.bz2)");
         assertThat(a.resolve("template")).doesNotExist();
         console.resetOut();
 

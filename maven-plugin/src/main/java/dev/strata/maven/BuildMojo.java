@@ -7,31 +7,33 @@ import dev.strata.builder.pipeline.BuildPipeline;
 import dev.strata.builder.pipeline.BuildResult;
 import dev.strata.builder.pipeline.Reporter;
 import dev.strata.builder.profile.Profile;
-import dev.strata.builder.profile.ProfileException;
-import dev.strata.builder.profile.ProfileLoader;
 import dev.strata.builder.tools.MissingToolsException;
+import dev.strata.release.CycloneDxSbom;
 import java.io.File;
-import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
-import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.plugins.annotations.ResolutionScope;
-import org.apache.maven.project.MavenProject;
 
 /**
- * {@code strata:build}: builds a profile's template bundle (every hypervisor's disk file,
- * metadata.ini, checksums) into a folder, the same build as {@code strata build}.
+ * Builds a profile's template bundle: one file per hypervisor, the layer, {@code metadata.ini},
+ * {@code md5sum.txt}, {@code sha512sum.txt}, {@code strata-bundle.json} and the CycloneDX SBOM
+ * {@code bom.cdx.json}; the same build as {@code strata build} (which writes no SBOM). The layer's jars are this project's runtime dependencies (depend on
+ * {@code dev.strata:cli}). The output folder is replaced only when the whole build succeeded.
  */
 @Mojo(name = "build", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = false,
         requiresDependencyResolution = ResolutionScope.RUNTIME)
-public class BuildMojo extends AbstractMojo {
+public class BuildMojo extends StrataMojo {
 
-    /** The profile file (YAML). */
+    public BuildMojo() {
+        super("build");
+    }
+
+    /** The profile: a Strata profile YAML file (docs/profiles.md), e.g. {@code profiles/debian.yaml}. */
     @Parameter(property = "strata.profile", required = true)
     private File profile;
 
@@ -39,19 +41,18 @@ public class BuildMojo extends AbstractMojo {
     @Parameter(property = "strata.output", defaultValue = "${project.build.directory}/systemvm")
     private File outputDirectory;
 
-    /** Package and stage cache, reused by later builds. Default: ~/.cache/strata. */
-    @Parameter(property = "strata.cache")
-    private File cacheDirectory;
-
-    /** Debian mirror URL; default: the host's apt sources. */
+    /** Debian mirror URL to bootstrap from. Default: this host's apt sources for the profile's suite. */
     @Parameter(property = "strata.mirror")
     private String mirror;
 
-    /** Comma-separated hypervisors to build (default: all of the profile's outputs). */
+    /**
+     * Comma-separated hypervisors to build, among the profile's outputs ({@code kvm}, {@code xenserver},
+     * {@code vmware}, {@code hyperv}, {@code ovm3}). Default: all of the profile's outputs.
+     */
     @Parameter(property = "strata.hypervisors")
     private String hypervisors;
 
-    /** URL prefix for metadata.ini's downloadurl. */
+    /** URL prefix for metadata.ini's downloadurl (default: the installed bundle folder, as a file URL). */
     @Parameter(property = "strata.downloadRepository", defaultValue = BundleWriter.DEFAULT_REPOSITORY)
     private String downloadRepository;
 
@@ -66,41 +67,34 @@ public class BuildMojo extends AbstractMojo {
     @Parameter(property = "strata.signingKey")
     private File signingKey;
 
-    /** The layer's jars are this project's runtime dependencies (the CLI and the agent). */
-    @Parameter(defaultValue = "${project}", readonly = true, required = true)
-    private MavenProject project;
-
+    /** Skip the template build (e.g. for a quick unit-test run). */
     @Parameter(property = "strata.skipTemplates", defaultValue = "false")
     private boolean skip;
 
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
         if (skip) {
-            getLog().info("strata:build skipped (strata.skipTemplates)");
+            getLog().info(goal() + " skipped (strata.skipTemplates)");
             return;
         }
-        Profile loaded;
-        try {
-            loaded = new ProfileLoader().load(profile.toPath());
-        } catch (ProfileException e) {
-            throw new MojoFailureException(e.getMessage(), e);
+        Profile loaded = loadProfile(profile);
+        Set<String> only = hypervisorList(hypervisors, loaded);
+        if (!downloadRepository.matches("(https?://|file:///)\\S+/")) {
+            throw badParameter("downloadRepository", "strata.downloadRepository", "is '" + downloadRepository + "'",
+                    "an http://, https:// or file:/// URL ending in '/'");
         }
-        Set<String> only = hypervisors == null || hypervisors.isBlank() ? Set.of()
-                : Arrays.stream(hypervisors.split(",")).map(String::strip).collect(Collectors.toSet());
-        BuildOptions options = new BuildOptions(outputDirectory.toPath(),
-                cacheDirectory != null ? cacheDirectory.toPath() : BuildOptions.defaultCacheDir(), mirror,
+        BuildOptions options = new BuildOptions(outputDirectory.toPath(), cacheDir(), mirror,
                 BuildOptions.defaultEpoch(), only, !noStageCache, downloadRepository, false)
-                .withLayer(project.getArtifacts().stream().map(a -> a.getFile().toPath())
-                        .filter(p -> p.toString().endsWith(".jar")).sorted().toList(),
-                        signingKey == null ? null : signingKey.toPath());
+                .withLayer(layerJars(), signingKey == null ? null : signingKey.toPath());
         try {
-            BuildResult result = new BuildPipeline(new Reporter(System.out)).build(loaded, options);
+            BuildResult result = new BuildPipeline(new Reporter(System.out), List.of(new CycloneDxSbom()))
+                    .build(loaded, options);
             getLog().info("template bundle in " + result.outputDir() + " (" + result.files().size() + " files, "
                     + Reporter.seconds(result.totalMillis()) + ")");
         } catch (BuildFailure | MissingToolsException e) {
-            throw new MojoFailureException(e.getMessage(), e);
+            throw new MojoFailureException(goal() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            throw new MojoExecutionException("strata:build failed: " + e.getMessage(), e);
+            throw new MojoExecutionException(goal() + " failed: " + e.getMessage(), e);
         }
     }
 }

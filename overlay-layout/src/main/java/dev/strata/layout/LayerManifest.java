@@ -22,9 +22,13 @@ import java.util.regex.Pattern;
  * @param entryPoint      command that starts it, relative to the layer root
  * @param healthCheck     command that says it works (exit 0)
  * @param healthTimeoutSeconds how long the health check may take to pass after activation
+ * @param contentFormat   the {@link ContentDigest} format of {@code contentSha256}; a manifest
+ *                        without {@code content-format} is format 1 (owners and special mode bits
+ *                        not covered), which no longer verifies
  */
 public record LayerManifest(String name, String version, Instant created, String contentSha256, String inputsSha256,
-                            String minRootVersion, String entryPoint, String healthCheck, int healthTimeoutSeconds) {
+                            String minRootVersion, String entryPoint, String healthCheck, int healthTimeoutSeconds,
+                            int contentFormat) {
 
     public static final String FILE = "manifest.properties";
     public static final String SIGNATURE_FILE = "manifest.sig";
@@ -40,12 +44,20 @@ public record LayerManifest(String name, String version, Instant created, String
         }
     }
 
+    /** A manifest of the current digest format. */
+    public LayerManifest(String name, String version, Instant created, String contentSha256, String inputsSha256,
+                         String minRootVersion, String entryPoint, String healthCheck, int healthTimeoutSeconds) {
+        this(name, version, created, contentSha256, inputsSha256, minRootVersion, entryPoint, healthCheck,
+                healthTimeoutSeconds, ContentDigest.FORMAT);
+    }
+
     /** The manifest's bytes: fixed key order, so that the same manifest always signs the same. */
     public byte[] toBytes() {
         StringBuilder s = new StringBuilder();
         for (String[] kv : List.of(
                 new String[] {"name", name}, new String[] {"version", version},
-                new String[] {"created", created.toString()}, new String[] {"content-sha256", contentSha256},
+                new String[] {"created", created.toString()},
+                new String[] {"content-format", Integer.toString(contentFormat)}, new String[] {"content-sha256", contentSha256},
                 new String[] {"inputs-sha256", inputsSha256}, new String[] {"min-root-version", minRootVersion},
                 new String[] {"entry-point", entryPoint}, new String[] {"health-check", healthCheck},
                 new String[] {"health-timeout-seconds", Integer.toString(healthTimeoutSeconds)})) {
@@ -68,7 +80,8 @@ public record LayerManifest(String name, String version, Instant created, String
             return new LayerManifest(required(p, "name"), required(p, "version"), Instant.parse(required(p, "created")),
                     required(p, "content-sha256"), required(p, "inputs-sha256"), required(p, "min-root-version"),
                     required(p, "entry-point"), required(p, "health-check"),
-                    Integer.parseInt(required(p, "health-timeout-seconds")));
+                    Integer.parseInt(required(p, "health-timeout-seconds")),
+                    Integer.parseInt(p.getProperty("content-format", "1")));
         } catch (java.time.format.DateTimeParseException | NumberFormatException e) {
             throw new IllegalArgumentException("bad value in layer manifest: " + e.getMessage(), e);
         }

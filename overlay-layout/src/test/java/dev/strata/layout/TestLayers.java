@@ -34,8 +34,27 @@ final class TestLayers {
 
     /** The folder packed as a layer image with the real mksquashfs. */
     static Path image(Path folder, Path out) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(List.of("mksquashfs", folder.toString(), out.toString(), "-noappend",
-                "-all-root", "-no-progress", "-quiet")).redirectErrorStream(true).start();
+        return image(folder, out, new String[0]);
+    }
+
+    /**
+     * The folder packed with mksquashfs pseudo definitions ({@code "bin/agent m 4755 0 0"}: an
+     * entry's mode and owner changed, {@code "fifo i 644 0 0 f"}, {@code "null0 c 666 0 0 1 3"},
+     * {@code "out s 777 0 0 ../x"}) applied after signing: what a tampering hand would do. Without
+     * {@code -all-root} then, which would override the owners given (the tests run as root, so the
+     * folder's own entries are root's anyway).
+     */
+    static Path image(Path folder, Path out, String... pseudo) throws IOException, InterruptedException {
+        List<String> cmd = new java.util.ArrayList<>(List.of("mksquashfs", folder.toString(), out.toString(), "-noappend",
+                "-no-progress", "-quiet"));
+        if (pseudo.length == 0) {
+            cmd.add("-all-root");
+        }
+        for (String p : pseudo) {
+            cmd.add("-p");
+            cmd.add(p);
+        }
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String log = new String(p.getInputStream().readAllBytes());
         if (p.waitFor() != 0) {
             throw new IOException("mksquashfs failed: " + log);

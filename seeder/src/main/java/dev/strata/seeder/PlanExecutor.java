@@ -36,9 +36,9 @@ final class PlanExecutor {
     private final Consumer<String> log;
     private final Function<ImageStore, TemplateStore> open;
 
-    /** What one copy produced: its store row, its report line, and how to undo or settle it. */
-    private record Copied(RegistrationWriter.StoreEntry entry, SeedResult.SeededTemplate report, Runnable undo,
-                          Runnable forget) {
+    /** What one copy produced: its store row, its report line, and its staged folder on that store. */
+    private record Copied(RegistrationWriter.StoreEntry entry, SeedResult.SeededTemplate report, TemplateStore store,
+                          TemplateStore.Staged staged) {
     }
 
     PlanExecutor(CloudDatabase db, Bundle bundle, SeedHooks hooks, Consumer<String> log,
@@ -51,26 +51,38 @@ final class PlanExecutor {
     }
 
     List<SeedResult.SeededTemplate> execute(SeedPlan plan) {
-        Map<Path, Long> sourceCrcs = verifyBundle(plan);
+        // Stores first (writable, room): a read-only or full store is found before the bundle's
+        // sha512 pass and before any copy.
         checkRoom(plan);
+        Map<Path, Long> sourceCrcs = verifyBundle(plan);
         Map<HypervisorArch, RegistrationWriter.NewTemplate> fresh = newTemplates(plan);
         List<Copied> copied = new ArrayList<>();
+        boolean committed = false;
         try {
+            Map<BundledTemplate, TemplateStore.Staged> unpackedOnce = new HashMap<>();
             for (SeedPlan.Copy c : plan.copies()) {
-                copied.add(copy(c, fresh.get(key(c.template())), sourceCrcs.get(c.template().file()), copied));
+                Copied one = copy(c, fresh.get(key(c.template())), sourceCrcs.get(c.template().file()), copied,
+                        unpackedOnce.get(c.template()));
+                unpackedOnce.putIfAbsent(c.template(), one.staged());
+                copied.add(one);
             }
             new RegistrationWriter(db, hooks).write(rows(plan, fresh, copied));
-        } catch (RuntimeException e) {
+            committed = true;
             for (Copied c : copied) {
-                try {
-                    c.undo().run();
-                } catch (RuntimeException suppressed) {
-                    e.addSuppressed(suppressed); // the journal stays; the next run removes the folder
+                c.store().publish(c.staged()); // a kill from here on is completed by the next run's recovery
+            }
+        } catch (RuntimeException e) {
+            if (!committed) {
+                for (Copied c : copied) {
+                    try {
+                        c.store().discard(c.staged());
+                    } catch (RuntimeException suppressed) {
+                        e.addSuppressed(suppressed); // the journal stays; the next run removes the staging folder
+                    }
                 }
             }
             throw e;
         }
-        copied.forEach(c -> c.forget().run());
         return copied.stream().map(Copied::report).toList();
     }
 
@@ -110,18 +122,20 @@ final class PlanExecutor {
         return fresh;
     }
 
-    /** One template onto one store: staged, journaled, published under its id. */
-    private Copied copy(SeedPlan.Copy c, RegistrationWriter.NewTemplate fresh, long sourceCrc, List<Copied> before) {
+    /** One template onto one store: staged and journaled under a staging name; published after commit. */
+    private Copied copy(SeedPlan.Copy c, RegistrationWriter.NewTemplate fresh, long sourceCrc, List<Copied> before,
+                        TemplateStore.Staged unpacked) {
         long id = c.templateId() != null ? c.templateId() : fresh.id();
         // The first store's file is named after the template's uuid, as the server names it.
         boolean firstCopyOfNew = fresh != null && before.stream().noneMatch(b -> b.entry().templateId() == id);
         String fileUuid = firstCopyOfNew ? fresh.uuid() : UUID.randomUUID().toString();
         TemplateStore store = open.apply(c.store());
-        log.accept("copying " + c.template().name() + " to " + c.store().label() + " as template " + id);
+        log.accept("copying " + c.template().name() + " to " + c.store().label() + " as template " + id
+                + (unpacked != null ? " (from the copy unpacked on the first store)" : ""));
         long t0 = System.nanoTime();
-        TemplateStore.Staged staged = store.stage(c.template(), id, fileUuid, sourceCrc);
-        store.publish(staged, fresh != null ? fresh.uuid() : "existing-" + id);
-        TemplateStore.Journal journal = new TemplateStore.Journal(id, null, staged.installPath());
+        TemplateStore.Staged staged = store.stage(c.template(), id, fileUuid, sourceCrc,
+                c.template().packing() == BundledTemplate.Packing.PLAIN ? null : unpacked);
+        store.journal(staged, fresh != null ? fresh.uuid() : "existing-" + id);
         BundledTemplate t = c.template();
         return new Copied(
                 new RegistrationWriter.StoreEntry(id, c.store().id(), staged.installPath(), t.downloadUrl(),
@@ -129,7 +143,7 @@ final class PlanExecutor {
                 new SeedResult.SeededTemplate(id, t.name(), t.hypervisor().databaseName(), t.arch(), c.store().id(),
                         staged.installPath(), staged.physicalSize(), staged.virtualSize(), t.file().toFile().length(),
                         (System.nanoTime() - t0) / 1e9),
-                () -> store.rollBack(journal), () -> store.forget(journal));
+                store, staged);
     }
 
     private RegistrationWriter.Rows rows(SeedPlan plan, Map<HypervisorArch, RegistrationWriter.NewTemplate> fresh,
@@ -151,25 +165,27 @@ final class PlanExecutor {
         newRows.forEach(n -> zoneRefs.add(n.id()));
         existing.forEach(e -> zoneRefs.add(e.id()));
         return new RegistrationWriter.Rows(newRows, existing, zoneRefs, copied.stream().map(Copied::entry).toList(),
-                plan.settings(), plan.zoneOverrides(), plan.refreshes(), systemVmTemplates(plan, newRows));
+                plan.settings(), plan.refreshes(), systemVmMoves(plan, fresh));
     }
 
-    /** For each router.template change: the template id the hypervisor's system VMs move to. */
-    private Map<String, Long> systemVmTemplates(SeedPlan plan, List<RegistrationWriter.NewTemplate> newRows) {
-        Map<String, Long> out = new HashMap<>();
-        for (SeedPlan.SettingChange s : plan.settings()) {
-            if (s.moveSystemVmsOf() == null) {
-                continue;
-            }
-            Optional<Long> id = newRows.stream().filter(n -> n.template().name().equals(s.to()))
-                    .map(RegistrationWriter.NewTemplate::id).findFirst();
-            if (id.isEmpty()) {
-                id = bundle.templates().stream().filter(t -> t.name().equals(s.to())).findFirst()
-                        .flatMap(t -> db.registeredTemplate(t.name(), t.hypervisor(), t.arch(), t.downloadUrl()))
-                        .map(r -> r.id());
-            }
-            id.ifPresent(v -> out.put(s.moveSystemVmsOf().databaseName(), v));
+    /**
+     * Every (hypervisor, arch) that gets a template registered or seeded in this run: its system
+     * VMs move to it, whether or not router.template.&lt;hv&gt; changed (the server calls
+     * updateSystemVMEntries on each registration); each VM only to a template of its own arch.
+     */
+    private List<RegistrationWriter.SystemVmMove> systemVmMoves(SeedPlan plan,
+                                                                Map<HypervisorArch, RegistrationWriter.NewTemplate> fresh) {
+        Map<HypervisorArch, Long> target = new LinkedHashMap<>();
+        for (SeedPlan.Copy c : plan.copies()) {
+            HypervisorArch k = key(c.template());
+            target.putIfAbsent(k, c.templateId() != null ? c.templateId() : fresh.get(k).id());
         }
+        for (SeedPlan.ObjectStoreTemplate o : plan.objectStores()) {
+            HypervisorArch k = key(o.template());
+            target.putIfAbsent(k, fresh.get(k).id());
+        }
+        List<RegistrationWriter.SystemVmMove> out = new ArrayList<>();
+        target.forEach((k, id) -> out.add(new RegistrationWriter.SystemVmMove(k.hypervisor().databaseName(), k.arch(), id)));
         return out;
     }
 

@@ -13,8 +13,9 @@ import java.util.function.Function;
 
 /**
  * Finishes what an interrupted run left, under the lock, before planning: a journal whose rows
- * were committed is dropped; a journal without rows takes its published folder with it; staging
- * folders go.
+ * were committed gets its staged folder renamed to its id; a journal without rows takes its
+ * staging folder with it (never a folder named by an id: those are only ever made after commit);
+ * other staging folders go.
  */
 final class Recovery {
 
@@ -32,11 +33,11 @@ final class Recovery {
             for (TemplateStore.Journal j : store.journals()) {
                 Optional<StoreRefRow> ref = db.storeRef(s.id(), j.templateId());
                 if (ref.isPresent() && ref.get().installPath().equals(j.installPath())) {
-                    store.forget(j);
+                    store.complete(j);
                     done.add("completed: template " + j.templateId() + " on " + s.label() + " was committed");
                 } else {
                     store.rollBack(j);
-                    done.add("cleaned up: template folder " + j.templateId() + " on " + s.label()
+                    done.add("cleaned up: staged template " + j.templateId() + " on " + s.label()
                             + " had no database rows");
                 }
             }

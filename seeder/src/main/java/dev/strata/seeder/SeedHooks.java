@@ -13,14 +13,14 @@ public interface SeedHooks {
         COPY_HALFWAY,
         /** The template folder is complete under its staging name. */
         STAGED,
-        /** The journal naming the template folder is written; the folder is not yet renamed. */
+        /** The journal naming the staged folder and its final name is written. */
         JOURNALED,
-        /** The template folder has its final name; the rows are not yet written. */
-        PUBLISHED,
         /** Every row is written inside the transaction, which is not yet committed. */
         ROWS_WRITTEN,
-        /** The transaction is committed; journals are still there. */
-        COMMITTED
+        /** The transaction is committed; the folders still have their staging names. */
+        COMMITTED,
+        /** The first template folder has its final name (after commit); others are still staged. */
+        PUBLISHED
     }
 
     void at(Step step, String detail);

@@ -15,9 +15,16 @@ import java.util.Objects;
  * @param dryRun             plan only, change nothing (and take no lock)
  * @param lockTimeoutSeconds how long to wait for the upgrade lock (the server waits 1200 s)
  * @param deferOlderSchema   a schema older than the seeder can write is "nothing to do" (exit 0), for package scripts
+ * @param serverProperties   the management server's server.properties, for its download mirror; null: none
  */
 public record SeedOptions(Path bundleDir, DbSettings db, Map<String, Path> mounted, Path mountParent, boolean dryRun,
-                          int lockTimeoutSeconds, boolean deferOlderSchema) {
+                          int lockTimeoutSeconds, boolean deferOlderSchema, Path serverProperties) {
+
+    /** Without server.properties: the bundle's URLs are written as they are. */
+    public SeedOptions(Path bundleDir, DbSettings db, Map<String, Path> mounted, Path mountParent, boolean dryRun,
+                       int lockTimeoutSeconds, boolean deferOlderSchema) {
+        this(bundleDir, db, mounted, mountParent, dryRun, lockTimeoutSeconds, deferOlderSchema, null);
+    }
 
     public SeedOptions {
         Objects.requireNonNull(bundleDir, "bundleDir");

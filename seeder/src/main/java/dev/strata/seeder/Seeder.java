@@ -2,6 +2,7 @@ package dev.strata.seeder;
 
 import dev.strata.seeder.bundle.Bundle;
 import dev.strata.seeder.bundle.BundleReader;
+import dev.strata.seeder.config.ServerProperties;
 import dev.strata.seeder.db.CloudDatabase;
 import dev.strata.seeder.db.Inventory;
 import dev.strata.seeder.plan.Planner;
@@ -42,7 +43,8 @@ public final class Seeder {
 
     public SeedResult run() {
         long start = System.nanoTime();
-        Bundle bundle = BundleReader.read(options.bundleDir());
+        Bundle bundle = BundleReader.read(options.bundleDir(),
+                ServerProperties.downloadRepository(options.serverProperties()), String.valueOf(options.serverProperties()));
         try (CloudDatabase db = CloudDatabase.connect(options.db(), CONNECT_TIMEOUT_MILLIS)) {
             String schema = db.schemaVersion();
             Optional<String> tooOld = tooOld(db, schema);

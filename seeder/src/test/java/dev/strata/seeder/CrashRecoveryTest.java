@@ -47,7 +47,7 @@ class CrashRecoveryTest {
             }
         }
         long refs = env.count("SELECT COUNT(*) FROM template_store_ref");
-        if (step == SeedHooks.Step.COMMITTED) {
+        if (step == SeedHooks.Step.COMMITTED || step == SeedHooks.Step.PUBLISHED) {
             assertThat(refs).isEqualTo(4); // committed before the kill
         } else {
             assertThat(env.snapshot()).as("database untouched before commit").isEqualTo(before);
@@ -74,6 +74,59 @@ class CrashRecoveryTest {
             }
         }
         assertThat(env.seed().status()).isEqualTo("up-to-date");
+    }
+
+    /**
+     * A run killed before its commit, then the management server's own registration (its upgrade
+     * path): it takes the next row id from AUTO_INCREMENT and unique_name from vm_template_seq, and
+     * fails with "Data already exists at destination" if template/tmpl/1/&lt;id&gt; exists. The
+     * killed run must have left nothing there, and the next seeder run must not touch what the
+     * server wrote.
+     */
+    @ParameterizedTest
+    @EnumSource(value = SeedHooks.Step.class, names = {"COPY_HALFWAY", "STAGED", "JOURNALED", "ROWS_WRITTEN"})
+    void aKilledRunLeavesNothingInTheServersWay(SeedHooks.Step step) throws Exception {
+        SeedEnv env = SeedEnv.create(tmp, "4.22.0.0");
+        Process child = startChild(env, step);
+        assertThat(waitForPause(child)).isEqualTo("PAUSED " + step);
+        child.destroyForcibly();
+        assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        long nextRowId = env.count("SELECT AUTO_INCREMENT FROM information_schema.tables "
+                + "WHERE table_schema = DATABASE() AND table_name = 'vm_template'");
+        long seq = env.count("SELECT value FROM sequence WHERE name = 'vm_template_seq'");
+        for (Path store : List.of(env.storeA, env.storeB)) {
+            assertThat(templateDirs(store)).as("no folder named by an id on %s", store).isEmpty();
+            // nor under any id an operator's cloud-install-sys-tmplt -t <id> would take next
+            assertThat(store.resolve("template/tmpl/1/" + nextRowId)).doesNotExist();
+            assertThat(store.resolve("template/tmpl/1/" + seq)).doesNotExist();
+        }
+        // The server registers KVM itself (SystemVmTemplateRegistration, its upgrade path).
+        Path serverDir = env.storeA.resolve("template/tmpl/1/" + nextRowId);
+        Files.createDirectories(serverDir.getParent());
+        Files.createDirectory(serverDir); // fails if anything is there: "Data already exists at destination"
+        Files.writeString(serverDir.resolve("server.qcow2"), "the server's copy");
+        Files.writeString(serverDir.resolve("template.properties"), "filename=server.qcow2\n");
+        env.execute("INSERT INTO vm_template (id, uuid, unique_name, name, public, featured, type, hvm, bits, url, "
+                + "format, created, account_id, checksum, display_text, enable_password, guest_os_id, cross_zones, "
+                + "extractable, hypervisor_type, state, update_count, size, arch) VALUES (?, UUID(), ?, "
+                + "'systemvm-kvm-4.22.0-x86_64', 0, 0, 'SYSTEM', 1, 64, 'https://download.test/k', 'QCOW2', "
+                + "UTC_TIMESTAMP(), 1, NULL, 'systemvm-kvm-4.22.0-x86_64', 0, 322, 1, 1, 'KVM', 'Active', 0, 1, "
+                + "'x86_64')", nextRowId, "routing-" + seq);
+        env.execute("UPDATE sequence SET value = value + 1 WHERE name = 'vm_template_seq'");
+        env.execute("INSERT INTO template_store_ref (store_id, template_id, created, download_pct, size, store_role, "
+                + "physical_size, download_state, install_path, url, state, update_count) VALUES (1, ?, "
+                + "UTC_TIMESTAMP(), 100, 1, 'Image', 1, 'DOWNLOADED', ?, 'https://download.test/k', 'Ready', 0)",
+                nextRowId, "/template/tmpl/1/" + nextRowId + "/server.qcow2");
+
+        SeedResult next = env.seed();
+        assertThat(next.status()).isEqualTo("seeded");
+        assertThat(serverDir.resolve("server.qcow2")).hasContent("the server's copy");
+        assertThat(next.seeded()).noneMatch(s -> s.templateId() == nextRowId && s.storeId() == 1);
+        try (Stream<Path> s = Files.list(env.storeA.resolve("template/tmpl/1"))) {
+            assertThat(s.map(p -> p.getFileName().toString()).toList()).allMatch(n -> n.matches("\\d+"));
+        }
+        SeederTest.registerTemplateAsTheServerDoes(env);
     }
 
     private static List<Path> templateDirs(Path store) throws Exception {

@@ -39,6 +39,45 @@ class DbPropertiesTest {
         assertThat(s.toString()).doesNotContain("s3cret");
     }
 
+    /** Since 4.19 the server connects to db.cloud.uri when it is set: host/port/name are then ignored. */
+    @Test
+    void dbCloudUriWinsAndItsParametersArePassedOn() throws Exception {
+        Path f = props("s3cret", "none");
+        Files.writeString(f, Files.readString(f) + "db.cloud.driver=jdbc:mysql\n"
+                + "db.cloud.uri=jdbc:mysql://db1.example:3310,db2.example:3311/cloud_prod?useSSL=true"
+                + "&serverTimezone=UTC&connectionCollation=utf8mb4_general_ci&sessionVariables=sql_mode%3D%27%27\n");
+        DbSettings s = DbPropertiesReader.read(f, null, Map.of());
+        assertThat(s.host()).isEqualTo("db1.example");
+        assertThat(s.port()).isEqualTo(3310);
+        assertThat(s.database()).isEqualTo("cloud_prod");
+        assertThat(s.user()).isEqualTo("cloud");
+        assertThat(s.password()).isEqualTo("s3cret");
+        assertThat(s.params()).containsExactly(Map.entry("useSSL", "true"), Map.entry("serverTimezone", "UTC"),
+                Map.entry("connectionCollation", "utf8mb4_general_ci"), Map.entry("sessionVariables", "sql_mode=''"));
+        assertThat(s.jdbcUrl(5000)).isEqualTo("jdbc:mariadb://db1.example:3310/cloud_prod?useSSL=true&serverTimezone=UTC"
+                + "&connectionCollation=utf8mb4_general_ci&sessionVariables=sql_mode%3D%27%27&connectTimeout=5000");
+    }
+
+    @Test
+    void dbCloudUriWithoutPortIpv6AndErrors() throws Exception {
+        assertThat(dev.strata.seeder.config.DbUri.parse("jdbc:mysql://[fd00::5]/cloud", "x"))
+                .satisfies(u -> {
+                    assertThat(u.host()).isEqualTo("fd00::5");
+                    assertThat(u.port()).isEqualTo(3306);
+                    assertThat(u.params()).isEmpty();
+                });
+        for (String bad : new String[] {"mysql://db/cloud", "jdbc:mysql://db", "jdbc:mysql://db:99999/cloud",
+                "jdbc:mysql://db/cloud;drop", "jdbc:mysql://db/cloud?password=x", "jdbc:postgresql://db/cloud"}) {
+            Path f = props("pw", "none");
+            Files.writeString(f, Files.readString(f) + "db.cloud.uri=" + bad + "\n");
+            assertThatThrownBy(() -> DbPropertiesReader.read(f, null, Map.of())).as(bad)
+                    .isInstanceOfSatisfying(SeedException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(SeedException.Kind.CONFIG);
+                        assertThat(e.getMessage()).contains("db.cloud.uri");
+                    });
+        }
+    }
+
     @Test
     void aesGcmPasswordWithTheKeyFileBesideIt() throws Exception {
         String enc = CloudStackSecret.encryptV2("s3cret", "management-key", new byte[12]);

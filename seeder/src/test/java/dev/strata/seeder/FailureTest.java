@@ -147,6 +147,9 @@ class FailureTest {
                 assertThat(e.kind()).isIn(SeedException.Kind.STORE, SeedException.Kind.PERMISSION);
                 assertThat(e.getMessage()).contains(env.storeA.toString());
             });
+            // found up front: before the bundle's sha512 pass and before any copy to any store
+            assertThat(env.log).noneMatch(l -> l.startsWith("checking sha512") || l.startsWith("copying"));
+            assertThat(env.storeB.resolve("template")).doesNotExist();
         }
     }
 

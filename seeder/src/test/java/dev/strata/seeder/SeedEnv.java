@@ -128,7 +128,8 @@ final class SeedEnv {
                 + rows("SELECT store_id, template_id, install_path, state, download_state, size, physical_size "
                 + "FROM template_store_ref ORDER BY id") + "\n"
                 + rows("SELECT name, value FROM configuration ORDER BY name") + "\n"
-                + rows("SELECT dc_id, name FROM data_center_details ORDER BY id") + "\n"
-                + rows("SELECT id, vm_template_id FROM vm_instance ORDER BY id");
+                + rows("SELECT dc_id, name, value FROM data_center_details ORDER BY id") + "\n"
+                + rows("SELECT id, vm_template_id FROM vm_instance ORDER BY id") + "\n"
+                + rows("SELECT name, value FROM sequence ORDER BY name");
     }
 }

@@ -27,6 +27,13 @@ import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream
 public final class TestBundle {
 
     public static final long QCOW2_VIRTUAL_SIZE = 5L << 30;
+    /** The bundle's downloadrepository; URLs are {@code <prefix><major.minor>/<file>} as the builder writes them. */
+    public static final String REPOSITORY = "https://download.test/systemvm/";
+
+    static String majorMinor(String version) {
+        String[] v = version.split("\\.");
+        return v[0] + "." + v[1];
+    }
 
     private TestBundle() {
     }
@@ -41,16 +48,16 @@ public final class TestBundle {
                 "systemvmtemplate-" + v3 + "-x86_64-kvm.qcow2.bz2", bzip2(qcow2(payload, random))));
         entries.add(entry(dir, v3, "kvm-aarch64", "systemvm-kvm-" + v3 + "-aarch64",
                 "systemvmtemplate-" + v3 + "-aarch64-kvm.qcow2.bz2", bzip2(qcow2(payload, random))));
-        entries.add(entry(dir, v3, "vmware", "systemvm-vmware-" + v3,
+        entries.add(entry(dir, v3, "vmware", "systemvm-vmware-" + v3 + "-x86_64",
                 "systemvmtemplate-" + v3 + "-x86_64-vmware.ova", ova(v3, payload, random)));
-        entries.add(entry(dir, v3, "xenserver", "systemvm-xenserver-" + v3,
+        entries.add(entry(dir, v3, "xenserver", "systemvm-xenserver-" + v3 + "-x86_64",
                 "systemvmtemplate-" + v3 + "-x86_64-xen.vhd.bz2", bzip2(bytes(payload, random))));
-        entries.add(entry(dir, v3, "hyperv", "systemvm-hyperv-" + v3,
+        entries.add(entry(dir, v3, "hyperv", "systemvm-hyperv-" + v3 + "-x86_64",
                 "systemvmtemplate-" + v3 + "-x86_64-hyperv.vhd.zip", zip("disk.vhd", bytes(payload, random))));
-        entries.add(entry(dir, v3, "ovm3", "systemvm-ovm3-" + v3,
+        entries.add(entry(dir, v3, "ovm3", "systemvm-ovm3-" + v3 + "-x86_64",
                 "systemvmtemplate-" + v3 + "-x86_64-ovm.raw.bz2", bzip2(bytes(payload, random))));
-        Files.writeString(dir.resolve("metadata.ini"), MetadataIni.build(version,
-                "https://download.test/systemvm/" + v3 + "/", entries), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("metadata.ini"), MetadataIni.build(version, REPOSITORY, entries),
+                StandardCharsets.UTF_8);
         return dir;
     }
 
@@ -58,7 +65,7 @@ public final class TestBundle {
             throws Exception {
         Files.write(dir.resolve(file), content);
         String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-512").digest(content));
-        return new MetadataEntry(section, name, file, sha, "https://download.test/systemvm/" + v3 + "/" + file,
+        return new MetadataEntry(section, name, file, sha, REPOSITORY + majorMinor(v3) + "/" + file,
                 MetadataIni.archOf(section), MetadataIni.defaultGuestOs(section));
     }
 

@@ -157,6 +157,42 @@ public final class ApiHandler {
                 List<?> remove = convert(body.path("remove"), listOf(p), "remove");
                 yield json(200, outcome(service.patchPart(p, add, remove, dryRun), fullDiff));
             }
+            case "GET passwords" -> json(200, passwords().list());
+            case "PUT passwords/*" -> {
+                JsonNode body = read(request, mapper.constructType(JsonNode.class), "");
+                String ip = passwordIp(seg[3], "ip");
+                yield json(200, savePasswords(Map.of(ip, passwordValue(body.path("password"), "password"))));
+            }
+            case "POST passwords" -> {
+                JsonNode body = read(request, mapper.constructType(JsonNode.class), "");
+                JsonNode list = body.path("passwords");
+                if (!list.isArray()) {
+                    throw new BadRequest(400, "invalid request", List.of(new Problem("passwords", null,
+                            "expected {\"passwords\":[{\"ip\":…,\"password\":…}]}")));
+                }
+                Map<String, dev.strata.agent.service.Secret> all = new LinkedHashMap<>();
+                List<Problem> problems = new java.util.ArrayList<>();
+                for (int i = 0; i < list.size(); i++) {
+                    try {
+                        all.put(passwordIp(list.get(i).path("ip").asText(null), "passwords[" + i + "].ip"),
+                                passwordValue(list.get(i).path("password"), "passwords[" + i + "].password"));
+                    } catch (BadRequest e) {
+                        problems.addAll(e.problems);
+                    }
+                }
+                if (!problems.isEmpty()) {
+                    throw new BadRequest(400, "invalid request", problems);
+                }
+                yield json(200, savePasswords(all));
+            }
+            case "DELETE passwords/*" -> {
+                String ip = passwordIp(seg[3], "ip");
+                if (!passwords().remove(ip)) {
+                    throw new NoSuchElementException("no password saved for " + ip);
+                }
+                yield json(200, Map.of("deleted", ip));
+            }
+            case "GET services" -> json(200, service.serviceHealth());
             case "GET history" -> json(200, service.history());
             case "GET history/*" -> json(200, service.generation(number(seg[3], "generation"))
                     .orElseThrow(() -> new NoSuchElementException("no generation " + seg[3] + " in the history")));
@@ -209,16 +245,53 @@ public final class ApiHandler {
         };
     }
 
+    private dev.strata.agent.services.password.PasswordStore passwords() {
+        for (var s : service.services()) {
+            if (s instanceof dev.strata.agent.services.password.PasswordService p) {
+                return p.store();
+            }
+        }
+        throw new NoSuchElementException("this agent runs no password service");
+    }
+
+    private Map<String, Object> savePasswords(Map<String, dev.strata.agent.service.Secret> all) {
+        passwords().saveAll(all);
+        return Map.of("saved", all.size());
+    }
+
+    /** A guest's address, checked and in its one spelling (the server compares the source address's text). */
+    private static String passwordIp(String value, String path) {
+        java.util.Optional<java.net.InetAddress> a = value == null ? java.util.Optional.empty() : dev.strata.agent.model.Net.ip(value);
+        if (a.isEmpty() || !(a.get() instanceof java.net.Inet4Address)) {
+            throw new BadRequest(400, "invalid request", List.of(new Problem(path, value, "not an IPv4 address")));
+        }
+        return a.get().getHostAddress();
+    }
+
+    private static dev.strata.agent.service.Secret passwordValue(JsonNode n, String path) {
+        if (!n.isTextual() || n.asText().isEmpty() || n.asText().length() > 512 || n.asText().chars().anyMatch(ch -> ch < 0x20)) {
+            // The value is never echoed, not even in the error.
+            throw new BadRequest(400, "invalid request", List.of(new Problem(path, null,
+                    "expected a password: 1-512 characters, no control characters")));
+        }
+        return new dev.strata.agent.service.Secret(n.asText());
+    }
+
     private Map<String, Object> health() {
         RouterService.Applied a = service.applied();
         Map<String, Object> m = new LinkedHashMap<>();
-        boolean ok = a.error() == null && a.generation() == service.desired().generation();
+        Map<String, dev.strata.agent.service.Health> services = service.serviceHealth();
+        boolean ok = a.error() == null && a.generation() == service.desired().generation()
+                && services.values().stream().allMatch(dev.strata.agent.service.Health::isOk);
         m.put("status", ok ? "ok" : "degraded");
         m.put("version", version);
         m.put("generation", a.generation());
         m.put("desiredGeneration", service.desired().generation());
         if (a.error() != null) {
             m.put("error", a.error());
+        }
+        if (!services.isEmpty()) {
+            m.put("services", services);
         }
         return m;
     }
@@ -305,7 +378,7 @@ public final class ApiHandler {
 
     private static ConfigPart part(String name) {
         return ConfigPart.byJsonName(name).orElseThrow(() -> new NoSuchElementException("no configuration part '" + name
-                + "'; parts: interfaces, routes, policyRules, firewall, egress, portForwards, staticNats, sourceNats, acls, staticRoutes"));
+                + "'; parts: " + ConfigPart.names()));
     }
 
     private static long number(String s, String what) {

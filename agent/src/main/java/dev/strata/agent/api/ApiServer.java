@@ -23,10 +23,14 @@ public final class ApiServer implements AutoCloseable {
     private final TlsServer tcp;
 
     public ApiServer(ApiHandler handler, Path socket, Tls tls) {
+        this(handler::handle, socket, tls, ApiLimits.DEFAULT);
+    }
+
+    ApiServer(Connections.Handler handler, Path socket, Tls tls, ApiLimits limits) {
         prepareSocket(socket);
         try {
-            unix = new UnixSocketServer(socket, handler);
-            tcp = tls == null ? null : new TlsServer(tls, handler);
+            unix = new UnixSocketServer(socket, handler, limits);
+            tcp = tls == null ? null : new TlsServer(tls, handler, limits);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the API on " + socket + (tls == null ? "" : " and TCP port " + tls.port())
                     + ": " + e.getMessage(), e);
@@ -46,22 +50,22 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /**
-     * The socket's folder is made root-only (0700) when the agent creates it; a socket left by a
-     * killed agent is removed.
+     * The socket's folder, when the agent creates it, is created 0700 (the mode is given to
+     * mkdir, which a umask can only narrow; no chmod after, so no instant with a wider mode). A
+     * socket left by a killed agent is replaced by the bind ({@link UnixSocketServer#bindPrivately}).
      */
     private static void prepareSocket(Path socket) {
         try {
             Path dir = socket.toAbsolutePath().getParent();
             if (!Files.isDirectory(dir)) {
-                Files.createDirectories(dir);
-                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             }
-            Files.deleteIfExists(socket);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare socket " + socket + ": " + e.getMessage(), e);
         }
     }
 
+    /** Kept for callers of the old order (bind, then chmod): the socket is already 0600 when bound. */
     public static void restrict(Path socket) {
         try {
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));

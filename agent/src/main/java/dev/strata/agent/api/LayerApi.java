@@ -42,6 +42,23 @@ public final class LayerApi {
         this.trustedKeys = trustedKeys;
         this.rootRelease = rootRelease;
         this.liveSwitch = liveSwitch;
+        removeLeftovers();
+    }
+
+    /**
+     * At the agent's start: what a killed layer operation left (a staging folder of ~65 MB) is
+     * removed, as every layer operation does before it starts. Another operation running now
+     * holds the lock and will do it itself.
+     */
+    private void removeLeftovers() {
+        if (!Files.isDirectory(routerDir)) {
+            return;
+        }
+        try {
+            new LayerStore(routerDir, List.of(), LayerStore.StepHook.NONE).removeLeftoversNow();
+        } catch (LayerException | java.io.UncheckedIOException e) {
+            System.err.println("strata-agent: layer leftovers not removed: " + e.getMessage());
+        }
     }
 
     /** The real switch: {@code systemd-run} a transient unit that outlives this agent's restart. */

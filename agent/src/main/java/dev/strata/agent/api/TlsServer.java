@@ -1,76 +1,65 @@
 package dev.strata.agent.api;
 
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsParameters;
-import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.security.GeneralSecurityException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * The API on TCP with mutual TLS, on the JDK's own HTTPS server: the client must present a
- * certificate signed by the trusted CA, or the handshake fails and no request is ever read.
+ * The API on TCP with mutual TLS: the client must present a certificate signed by the trusted
+ * CA, or the handshake fails and no request is ever read. The same HTTP ({@link HttpWire}) and
+ * limits ({@link Connections}) as the Unix socket. The handshake runs on the connection's own
+ * thread under a deadline, over a plain socket the watchdog can close: a client that sends part
+ * of a TLS record and stops (which held the JDK HttpsServer's two workers for good) loses its
+ * connection after {@link ApiLimits#handshakeMs()}, and while it lasts it only holds its own slot.
  */
 final class TlsServer implements AutoCloseable {
 
-    private final HttpsServer server;
-    private final ExecutorService workers;
+    private final ServerSocket server;
+    private final SSLContext ctx;
+    private final Connections connections;
+    private final Thread acceptor;
 
-    TlsServer(ApiServer.Tls tls, ApiHandler handler) throws IOException {
-        SSLContext ctx = context(tls);
-        server = HttpsServer.create(new InetSocketAddress(tls.host(), tls.port()), 8);
-        server.setHttpsConfigurator(new HttpsConfigurator(ctx) {
-            @Override
-            public void configure(HttpsParameters params) {
-                SSLParameters p = ctx.getDefaultSSLParameters();
-                p.setNeedClientAuth(true);
-                p.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
-                params.setSSLParameters(p);
-            }
-        });
-        server.createContext("/", exchange -> {
-            try (exchange) {
-                byte[] body;
-                try (InputStream in = exchange.getRequestBody()) {
-                    body = in.readNBytes((int) ApiHandler.MAX_BODY + 1);
-                } catch (OutOfMemoryError e) {
-                    body = null; // the body alone did not fit: nothing was read into the model
-                }
-                ApiHandler.Reply reply = body == null ? ApiHandler.outOfMemory() : body.length > ApiHandler.MAX_BODY
-                        ? new ApiHandler.Reply(413, "application/json",
-                                "{\"error\":\"request body too large\"}".getBytes(StandardCharsets.UTF_8))
-                        : handler.handle(new ApiHandler.HttpRequest(exchange.getRequestMethod(),
-                                exchange.getRequestURI().getRawPath(), exchange.getRequestURI().getRawQuery(), body));
-                exchange.getResponseHeaders().set("Content-Type", reply.contentType());
-                exchange.sendResponseHeaders(reply.status(), reply.body().length == 0 ? -1 : reply.body().length);
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(reply.body());
-                }
-            }
-        });
-        workers = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "api-tls");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(workers);
+    TlsServer(ApiServer.Tls tls, Connections.Handler handler, ApiLimits limits) throws IOException {
+        this.ctx = context(tls);
+        this.server = new ServerSocket();
+        server.setReuseAddress(true);
+        server.bind(new InetSocketAddress(InetAddress.getByName(tls.host()), tls.port()), 64);
+        this.connections = new Connections("api-tls", true, handler, limits);
+        this.acceptor = new Thread(() -> acceptLoop(limits), "api-tls-accept");
+        acceptor.setDaemon(true);
     }
 
     void start() {
-        server.start();
+        acceptor.start();
     }
 
     int port() {
-        return server.getAddress().getPort();
+        return server.getLocalPort();
+    }
+
+    private void acceptLoop(ApiLimits limits) {
+        while (!server.isClosed()) {
+            try {
+                Socket s = server.accept();
+                connections.admit(new TlsConn(s, ctx, limits));
+            } catch (IOException e) {
+                if (server.isClosed()) {
+                    return;
+                }
+            } catch (OutOfMemoryError e) {
+                Thread.onSpinWait();
+            }
+        }
     }
 
     private static SSLContext context(ApiServer.Tls tls) {
@@ -88,8 +77,74 @@ final class TlsServer implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        server.stop(0);
-        workers.shutdownNow();
+    public void close() throws IOException {
+        server.close();
+        connections.close();
+    }
+
+    /** One TCP connection: TLS layered over the plain socket, which is what an abort closes. */
+    private static final class TlsConn implements Conn {
+        private final Socket plain;
+        private final SSLContext ctx;
+        private final ApiLimits limits;
+        private SSLSocket ssl;
+
+        TlsConn(Socket plain, SSLContext ctx, ApiLimits limits) {
+            this.plain = plain;
+            this.ctx = ctx;
+            this.limits = limits;
+        }
+
+        @Override
+        public void open() throws IOException {
+            plain.setSoTimeout((int) limits.handshakeMs());
+            plain.setTcpNoDelay(true);
+            ssl = (SSLSocket) ctx.getSocketFactory().createSocket(plain, plain.getInetAddress().getHostAddress(),
+                    plain.getPort(), true);
+            ssl.setUseClientMode(false);
+            SSLParameters p = ctx.getDefaultSSLParameters();
+            p.setNeedClientAuth(true);
+            p.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+            ssl.setSSLParameters(p);
+            ssl.startHandshake();
+            plain.setSoTimeout((int) limits.headMs());
+        }
+
+        @Override
+        public InputStream in() throws IOException {
+            return ssl.getInputStream();
+        }
+
+        @Override
+        public OutputStream out() throws IOException {
+            return ssl.getOutputStream();
+        }
+
+        @Override
+        public void abort() {
+            try {
+                plain.close();
+            } catch (IOException e) {
+                // already gone
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                if (ssl != null) {
+                    ssl.close(); // close_notify, then the plain socket (autoClose)
+                }
+            } catch (IOException e) {
+                // the client went first
+            } finally {
+                abort();
+            }
+        }
+
+        @Override
+        public void refuse(byte[] reply) {
+            abort(); // no TLS yet: nothing can be said
+        }
     }
 }

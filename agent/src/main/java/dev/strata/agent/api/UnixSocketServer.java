@@ -1,45 +1,74 @@
 package dev.strata.agent.api;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
- * HTTP/1.1 on the agent's Unix socket, the small part of HTTP the API needs: one request per
- * connection ({@code Connection: close}), a body only with {@code Content-Length} (chunked
- * requests get 411), {@code Expect: 100-continue} honoured. Who may connect is decided by the
- * socket's file mode (root only); the JDK has the channel, so no library and no native code.
+ * HTTP/1.1 ({@link HttpWire}) on the agent's Unix socket, served within {@link ApiLimits} by
+ * {@link Connections}. Who may connect is decided by file modes (root only): the socket is bound
+ * inside a fresh 0700 folder, made 0600 there, and only then renamed to its path, so it is never
+ * reachable with looser permissions, whatever umask the agent was started with (the JDK cannot
+ * set the umask, and a bind creates the socket with mode 0777 minus the umask). The JDK has the
+ * channel, so no library and no native code.
  */
 final class UnixSocketServer implements AutoCloseable {
 
-    private static final int MAX_HEAD = 64 * 1024;
-
     private final ServerSocketChannel server;
-    private final ApiHandler handler;
-    private final ExecutorService workers;
+    private final Connections connections;
     private final Thread acceptor;
 
-    UnixSocketServer(Path socket, ApiHandler handler) throws IOException {
-        this.handler = handler;
-        this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        server.bind(UnixDomainSocketAddress.of(socket));
-        // Two workers: calls that change state are serialised anyway; a second one keeps health answering meanwhile.
-        this.workers = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "api-unix");
-            t.setDaemon(true);
-            return t;
-        });
+    UnixSocketServer(Path socket, Connections.Handler handler, ApiLimits limits) throws IOException {
+        this.server = bindPrivately(socket);
+        this.connections = new Connections("api-unix", false, handler, limits);
         this.acceptor = new Thread(this::acceptLoop, "api-unix-accept");
         acceptor.setDaemon(true);
+    }
+
+    /**
+     * Binds in {@code .<name>.bind-<pid>/} beside the socket (0700, created with that mode, so
+     * no umask widens it), chmods the socket 0600 and renames it into place; the rename is
+     * atomic, so at its path the socket is 0600 from its first instant.
+     */
+    static ServerSocketChannel bindPrivately(Path socket) throws IOException {
+        Path dir = socket.toAbsolutePath().getParent();
+        Path privateDir = dir.resolve("." + socket.getFileName() + ".bind-" + ProcessHandle.current().pid());
+        deleteTree(privateDir);
+        Files.createDirectory(privateDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            Path bound = privateDir.resolve("s");
+            ch.bind(UnixDomainSocketAddress.of(bound));
+            Files.setPosixFilePermissions(bound, PosixFilePermissions.fromString("rw-------"));
+            Files.move(bound, socket, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return ch;
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        } finally {
+            deleteTree(privateDir);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            try (var s = Files.list(dir)) {
+                for (Path p : s.toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+            Files.deleteIfExists(dir);
+        }
     }
 
     void start() {
@@ -49,8 +78,7 @@ final class UnixSocketServer implements AutoCloseable {
     private void acceptLoop() {
         while (server.isOpen()) {
             try {
-                SocketChannel ch = server.accept();
-                workers.execute(() -> serve(ch));
+                connections.admit(new UnixConn(server.accept()));
             } catch (IOException e) {
                 if (!server.isOpen()) {
                     return;
@@ -62,142 +90,61 @@ final class UnixSocketServer implements AutoCloseable {
         }
     }
 
-    private void serve(SocketChannel ch) {
-        try (ch) {
-            ApiHandler.Reply reply;
-            try {
-                reply = handler.handle(read(ch));
-            } catch (HttpError e) {
-                reply = new ApiHandler.Reply(e.status, "application/json",
-                        ("{\"error\":\"" + e.getMessage() + "\"}").getBytes(StandardCharsets.UTF_8));
-            } catch (OutOfMemoryError e) {
-                reply = ApiHandler.outOfMemory(); // the body alone did not fit: nothing was read into the model
-            }
-            write(ch, reply);
-        } catch (IOException e) {
-            // the client went away; nothing to answer
-        }
-    }
-
-    private static ApiHandler.HttpRequest read(SocketChannel ch) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        ByteBuffer one = ByteBuffer.allocate(8192);
-        byte[] rest = null;
-        while (rest == null) {
-            one.clear();
-            if (ch.read(one) < 0) {
-                throw new HttpError(400, "connection closed before the request was complete");
-            }
-            head.write(one.array(), 0, one.position());
-            byte[] h = head.toByteArray();
-            int end = indexOf(h, "\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            if (end >= 0) {
-                rest = java.util.Arrays.copyOfRange(h, end + 4, h.length);
-                head.reset();
-                head.write(h, 0, end);
-            } else if (h.length > MAX_HEAD) {
-                throw new HttpError(431, "request head larger than " + MAX_HEAD + " bytes");
-            }
-        }
-        String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\r\n");
-        String[] start = lines[0].split(" ");
-        if (start.length != 3 || !start[2].startsWith("HTTP/1.")) {
-            throw new HttpError(400, "not an HTTP/1.x request line");
-        }
-        long length = 0;
-        boolean expectContinue = false;
-        for (int i = 1; i < lines.length; i++) {
-            int colon = lines[i].indexOf(':');
-            if (colon <= 0) {
-                continue;
-            }
-            String name = lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT);
-            String value = lines[i].substring(colon + 1).trim();
-            switch (name) {
-                case "content-length" -> {
-                    try {
-                        length = Long.parseLong(value);
-                    } catch (NumberFormatException e) {
-                        throw new HttpError(400, "bad Content-Length");
-                    }
-                }
-                case "transfer-encoding" -> throw new HttpError(411, "send the body with a Content-Length");
-                case "expect" -> expectContinue = value.equalsIgnoreCase("100-continue");
-                default -> {
-                }
-            }
-        }
-        if (length < 0 || length > ApiHandler.MAX_BODY) {
-            throw new HttpError(413, "request body larger than " + ApiHandler.MAX_BODY + " bytes");
-        }
-        if (expectContinue && length > rest.length) {
-            ch.write(ByteBuffer.wrap("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
-        }
-        ByteBuffer body = ByteBuffer.allocate((int) length);
-        body.put(rest, 0, (int) Math.min(rest.length, length));
-        while (body.hasRemaining()) {
-            // At most 64 KB a read: NIO copies through a temporary native buffer as large as what
-            // is asked for, which for a whole 10,000-rule body would be megabytes outside the heap.
-            body.limit(Math.min(body.capacity(), body.position() + 64 * 1024));
-            if (ch.read(body) < 0) {
-                throw new HttpError(400, "connection closed before the body was complete");
-            }
-            body.limit(body.capacity());
-        }
-        String target = start[1];
-        int q = target.indexOf('?');
-        return new ApiHandler.HttpRequest(start[0], q < 0 ? target : target.substring(0, q), q < 0 ? null : target.substring(q + 1),
-                body.array());
-    }
-
-    private static void write(SocketChannel ch, ApiHandler.Reply reply) throws IOException {
-        String head = "HTTP/1.1 " + reply.status() + " " + reason(reply.status()) + "\r\nContent-Type: " + reply.contentType()
-                + "\r\nContent-Length: " + reply.body().length + "\r\nConnection: close\r\n\r\n";
-        ByteBuffer[] out = {ByteBuffer.wrap(head.getBytes(StandardCharsets.US_ASCII)), ByteBuffer.wrap(reply.body())};
-        while (out[1].hasRemaining() || out[0].hasRemaining()) {
-            ch.write(out);
-        }
-    }
-
-    static String reason(int status) {
-        return switch (status) {
-            case 200 -> "OK";
-            case 400 -> "Bad Request";
-            case 404 -> "Not Found";
-            case 411 -> "Length Required";
-            case 413 -> "Content Too Large";
-            case 431 -> "Request Header Fields Too Large";
-            case 500 -> "Internal Server Error";
-            default -> "Status";
-        };
-    }
-
-    private static int indexOf(byte[] h, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= h.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (h[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
-    }
-
     @Override
     public void close() throws IOException {
         server.close();
-        workers.shutdownNow();
+        connections.close();
     }
 
-    /** A request that cannot be read as HTTP: answered with its status, never reaching the API. */
-    private static final class HttpError extends IOException {
-        final int status;
+    /** A connection on the socket: blocking streams over the channel; closing the channel ends them. */
+    private static final class UnixConn implements Conn {
+        private final SocketChannel ch;
+        private final InputStream in;
+        private final OutputStream out;
 
-        HttpError(int status, String message) {
-            super(message);
-            this.status = status;
+        UnixConn(SocketChannel ch) {
+            this.ch = ch;
+            this.in = Channels.newInputStream(ch);
+            this.out = Channels.newOutputStream(ch);
+        }
+
+        @Override
+        public void open() {
+            // nothing to negotiate: the file mode let the client in
+        }
+
+        @Override
+        public InputStream in() {
+            return in;
+        }
+
+        @Override
+        public OutputStream out() {
+            return out;
+        }
+
+        @Override
+        public void abort() {
+            close();
+        }
+
+        @Override
+        public void close() {
+            try {
+                ch.close();
+            } catch (IOException e) {
+                // already gone
+            }
+        }
+
+        @Override
+        public void refuse(byte[] reply) {
+            try {
+                ch.write(ByteBuffer.wrap(reply)); // a few hundred bytes into an empty socket buffer: does not block
+            } catch (IOException e) {
+                // gone already
+            }
+            close();
         }
     }
 }

@@ -24,7 +24,7 @@ public final class Translator {
 
     /** Parts of the /v1 document this translation owns (any other part is left as it is). */
     public static final List<String> PARTS = List.of("interfaces", "routes", "policyRules", "firewall", "egress",
-            "portForwards", "staticNats", "sourceNats", "acls", "staticRoutes");
+            "portForwards", "staticNats", "sourceNats", "acls", "staticRoutes", "inputRules");
 
     /** Bag keys that are stored but not applied, and why. */
     static final Map<String, String> NOT_APPLIED = Map.ofEntries(
@@ -126,6 +126,19 @@ public final class Translator {
                 }
             }
             itf.put("role", role);
+            if (role.equals("control")) {
+                // The input chain denies by default on every interface the configuration names
+                // (issue 12): the control NIC keeps CloudStack's ssh on 3922 and ICMP open.
+                ObjectNode ssh = JsonNodeFactory.instance.objectNode();
+                ssh.put("interface", name);
+                ssh.put("protocol", "tcp");
+                ssh.put("ports", "3922");
+                add("inputRules", ssh, "ips." + name + " (control NIC: ssh)");
+                ObjectNode icmp = JsonNodeFactory.instance.objectNode();
+                icmp.put("interface", name);
+                icmp.put("protocol", "icmp");
+                add("inputRules", icmp, "ips." + name + " (control NIC: ICMP)");
+            }
             if (mtu != null) {
                 try {
                     itf.put("mtu", Integer.parseInt(mtu.strip()));

@@ -111,6 +111,28 @@ public final class Validator {
         if (!known.contains(config.staticRoutes())) {
             staticRoutes();
         }
+        inputRules(); // few items, and it names interfaces: always checked against the current ones
+    }
+
+    private void inputRules() {
+        Map<InputRule, String> seen = new HashMap<>();
+        for (int i = 0; i < config.inputRules().size(); i++) {
+            String p = "inputRules[" + i + "]";
+            InputRule r = config.inputRules().get(i);
+            if (r == null) {
+                missing(p);
+                continue;
+            }
+            if (ifname(p + ".interface", r.interfaceName(), true) && !knownInterface(r.interfaceName())) {
+                add(p + ".interface", r.interfaceName(), "no such interface in interfaces");
+            }
+            protocolFields(p, r.protocol(), r.ports(), r.icmpType(), null, Optional.empty());
+            if (("tcp".equals(r.protocol()) || "udp".equals(r.protocol())) && r.ports() == null) {
+                add(p + ".ports", null, "an opening for tcp or udp needs its ports");
+            }
+            cidrs(p + ".sourceCidrs", r.sourceCidrs(), Optional.empty());
+            unique(seen, r, p, "input rule");
+        }
     }
 
     private void interfaces() {

@@ -5,6 +5,8 @@ import dev.strata.agent.model.AclTier;
 import dev.strata.agent.model.EgressPolicy;
 import dev.strata.agent.model.EgressRule;
 import dev.strata.agent.model.FirewallRule;
+import dev.strata.agent.model.InputRule;
+import dev.strata.agent.service.Opening;
 import dev.strata.agent.model.Interface;
 import dev.strata.agent.model.Net;
 import dev.strata.agent.model.Net.Cidr;
@@ -46,6 +48,7 @@ public final class NftRenderer {
         "static_nat_out", "source_nat", "egress_accept", "egress_drop", "public_forward_drop"};
 
     private final RouterConfig config;
+    private final List<Opening> openings;
     private final List<NftSet> sets = new ArrayList<>();
     private final List<String> counters = new ArrayList<>(List.of(COUNTERS));
     private final List<String> chains = new ArrayList<>();
@@ -54,8 +57,9 @@ public final class NftRenderer {
     private final Map<String, Prefix> prefixes = new java.util.HashMap<>();
     private final Map<String, Exact> addresses = new java.util.HashMap<>();
 
-    private NftRenderer(RouterConfig config, RenderCache cache) {
+    private NftRenderer(RouterConfig config, RenderCache cache, List<Opening> openings) {
         this.config = config;
+        this.openings = openings;
         this.cache = cache;
     }
 
@@ -69,7 +73,12 @@ public final class NftRenderer {
      * openings only. The cache is not thread-safe; its owner serialises calls.
      */
     public static Ruleset render(RouterConfig config, RenderCache cache) {
-        NftRenderer r = new NftRenderer(config, cache);
+        return render(config, cache, List.of());
+    }
+
+    /** {@link #render(RouterConfig, RenderCache)} with the services' input openings (sorted, so equal lists compare equal). */
+    public static Ruleset render(RouterConfig config, RenderCache cache, List<Opening> openings) {
+        NftRenderer r = new NftRenderer(config, cache, openings);
         r.build();
         return new Ruleset(r.counters, r.sets, r.chains);
     }
@@ -94,6 +103,104 @@ public final class NftRenderer {
         chains.add(egress);
         chains.addAll(acl);
         chains.add(post);
+        // New chains go last: the swap script deletes chains in this order (KernelRefusalTest pins its start).
+        if (!config.guestNetworks().isEmpty()) {
+            chains.add(memo("guestGuard", List.of(config.interfaces(), config.guestNetworks(), config.dhcpHosts()),
+                    this::guestGuard));
+        }
+        chains.add(memo("input", List.of(config.interfaces(), config.inputRules(), openings), this::input));
+    }
+
+    // ---- the router's own services: the input chain ----
+
+    /**
+     * Traffic addressed to the router itself. An interface the configuration names is the
+     * agent's and gets default deny; one it does not name is not filtered (a fresh VR keeps its
+     * control NIC). The public firewall (pre_filter) has already decided for public addresses.
+     */
+    private String input() {
+        Set<String> managed = new LinkedHashSet<>();
+        config.interfaces().forEach(i -> managed.add(quote(i.name())));
+        List<String> open = new ArrayList<>();
+        for (Opening o : openings) {
+            open.add(o.element());
+        }
+        sets.add(new NftSet("input_open", "set", "type ifname . inet_proto . inet_service", open));
+        counters.add("input_drop");
+        StringBuilder c = chain("input", "type filter hook input priority filter; policy accept;");
+        // Inline (few, and they change only with the interfaces): a named set's elements would
+        // count among the table's elements, which part 1's tests and figures measure.
+        c.append(managed.isEmpty() ? "    accept\n" : "    iifname != { " + String.join(", ", managed) + " } accept\n");
+        c.append("    ct state established,related accept\n");
+        c.append("    icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-solicit, nd-router-advert } accept\n");
+        for (Family f : Family.values()) {
+            c.append("    ").append(f.ip).append(" daddr @public_").append(f.suffix).append(" accept\n");
+        }
+        c.append("    iifname . meta l4proto . th dport @input_open accept\n");
+        for (int i = 0; i < config.inputRules().size(); i++) {
+            InputRule r = config.inputRules().get(i);
+            c.append("    iifname ").append(quote(r.interfaceName()));
+            List<Cidr> src = new ArrayList<>();
+            r.sourceCidrs().forEach(s -> src.add(Net.cidr(s).orElseThrow()));
+            for (boolean v4 : new boolean[] {true, false}) {
+                List<String> fam = new ArrayList<>();
+                src.stream().filter(x -> x.v4() == v4).forEach(x -> fam.add(x.network().toString()));
+                if (!fam.isEmpty()) {
+                    c.append(v4 ? " ip saddr { " : " ip6 saddr { ").append(String.join(", ", fam)).append(" }");
+                }
+            }
+            switch (r.protocol()) {
+                case "tcp", "udp" -> c.append(' ').append(r.protocol()).append(" dport ").append(Net.ports(r.ports()).orElseThrow());
+                case "icmp", "icmpv6" -> {
+                    c.append(" meta l4proto ").append(r.protocol().equals("icmp") ? "icmp" : "ipv6-icmp");
+                    if (r.icmpType() != null) {
+                        c.append(' ').append(r.protocol()).append(" type ").append(r.icmpType());
+                    }
+                }
+                default -> { }
+            }
+            c.append(" accept comment \"inputRules[").append(i).append("]\"\n");
+        }
+        c.append("    counter name \"input_drop\" drop\n");
+        return end(c);
+    }
+
+    /**
+     * Anti-spoofing on guest networks, before anything else sees the packet: a source address
+     * outside the interface's subnets is dropped (DHCP's 0.0.0.0 excepted), and an address that a
+     * DHCP host entry binds to a MAC is dropped from any other MAC. The password and metadata
+     * servers know a guest by its source address only: this is what makes that safe.
+     */
+    private String guestGuard() {
+        Map<String, Interface> ifs = new java.util.HashMap<>();
+        config.interfaces().forEach(i -> ifs.put(i.name(), i));
+        List<String> bound = new ArrayList<>();
+        List<String> macIp = new ArrayList<>();
+        for (var h : config.dhcpHosts()) {
+            String ip = Net.text(Net.ip(h.ipv4()).orElseThrow());
+            bound.add(ip);
+            macIp.add(h.mac().toLowerCase(java.util.Locale.ROOT) + " . " + ip);
+        }
+        sets.add(new NftSet("guest_bound_4", "set", "type ipv4_addr", bound));
+        sets.add(new NftSet("guest_mac_4", "set", "type ether_addr . ipv4_addr", macIp));
+        counters.add("guest_spoof_drop");
+        StringBuilder c = chain("guest_guard", "type filter hook prerouting priority -160; policy accept;");
+        for (var g : config.guestNetworks()) {
+            Interface i = ifs.get(g.interfaceName());
+            Set<String> nets = new LinkedHashSet<>();
+            for (String a : i.addresses()) {
+                Cidr x = Net.cidr(a).orElseThrow();
+                if (x.v4()) {
+                    nets.add(x.network().toString());
+                }
+            }
+            nets.add("0.0.0.0");
+            c.append("    iifname ").append(quote(i.name())).append(" ip saddr != { ").append(String.join(", ", nets))
+                    .append(" } counter name \"guest_spoof_drop\" drop\n");
+            c.append("    iifname ").append(quote(i.name()))
+                    .append(" ip saddr @guest_bound_4 ether saddr . ip saddr != @guest_mac_4 counter name \"guest_spoof_drop\" drop\n");
+        }
+        return end(c);
     }
 
     /** Runs a section, or replays the sets and counters it added and the text it returned last time with equal inputs. */

@@ -48,6 +48,15 @@ class LayerApiTest {
         return root;
     }
 
+    /** Issue 17, item 9: what a killed install left is removed when the agent starts. */
+    @Test
+    void startUpRemovesWhatAKilledInstallLeft() throws Exception {
+        Path left = Files.createDirectories(tmp.resolve("router/.staging-install-4242/jre/lib"));
+        Files.writeString(left.resolve("modules"), "x".repeat(1000));
+        api();
+        assertThat(tmp.resolve("router/.staging-install-4242")).doesNotExist();
+    }
+
     @Test
     void installsListsAndStartsALiveSwitch() throws Exception {
         LayerApi api = api();

@@ -31,7 +31,11 @@ class OpenApiDocumentTest {
         types.add(dev.strata.agent.model.AclRule.class);
         for (Class<?> t : types) {
             JsonNode props = schemas.path(t.getSimpleName()).path("properties");
-            List<String> fields = Arrays.stream(t.getRecordComponents()).map(RecordComponent::getName).toList();
+            // As JSON names them (a component may carry @JsonProperty: "interface" is a Java keyword).
+            List<String> fields = Arrays.stream(t.getRecordComponents()).map(c -> {
+                com.fasterxml.jackson.annotation.JsonProperty j = c.getAccessor().getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
+                return j != null ? j.value() : c.getName();
+            }).toList();
             List<String> documented = new ArrayList<>();
             props.fieldNames().forEachRemaining(documented::add);
             assertThat(documented).as(t.getSimpleName()).containsExactlyInAnyOrderElementsOf(fields);

@@ -134,6 +134,20 @@ public final class RunningVm implements AutoCloseable {
         return (int) consoleLines().stream().filter(l -> pattern.matcher(l).find()).count();
     }
 
+    /** Resident memory of the QEMU process (the VM as the host sees it), in KiB; -1 if unknown. */
+    public long qemuRssKib() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(qemu.pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
     public GuestAgent guestAgent(Duration timeout) throws IOException, InterruptedException {
         return GuestAgent.connect(dir.resolve("qga.sock"), timeout);
     }

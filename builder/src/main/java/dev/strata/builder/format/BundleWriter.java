@@ -2,6 +2,7 @@ package dev.strata.builder.format;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.strata.builder.layer.JavaLibrary;
 import dev.strata.builder.pipeline.BuildResult;
 import dev.strata.builder.profile.Hypervisor;
 import dev.strata.builder.profile.Profile;
@@ -26,14 +27,29 @@ public final class BundleWriter {
     public static final String BUNDLE_JSON = "strata-bundle.json";
 
     /**
-     * Where the management server is told each file can be downloaded (used for S3/Swift image
-     * stores). Default: where the management package installs the bundle; release managers set
-     * their own download server with {@code --download-repository}.
+     * The repository prefix of every {@code downloadurl} (an SSVM downloads from it into S3/Swift
+     * stores, and the server downloads from it when a bundle file is missing). Same shape as
+     * CloudStack's own metadata.ini and as {@code system.vm.templates.download.repository} in
+     * server.properties expects of a mirror: files at {@code <prefix><major.minor>/<file>}, so an
+     * operator who mirrors the bundle and sets that key gets working URLs (the server, and
+     * {@code strata seed}, swap this prefix for the key's value). Default: the folder the
+     * management-server package installs the bundle into, as a file URL, because no published
+     * repository holds Strata's build (CloudStack's own holds CloudStack's, whose checksums differ);
+     * release managers who publish Strata bundles give theirs with {@code --download-repository}.
      */
     public static final String DEFAULT_REPOSITORY = "file:///usr/share/cloudstack-management/templates/systemvm/";
 
     public void write(Profile profile, Path dir, List<BuildResult.OutputFile> files, String rootSha256,
                       long rootBytes, List<DpkgStatus.InstalledPackage> packages, long epoch, String repository) {
+        write(profile, dir, files, rootSha256, rootBytes, packages, List.of(), epoch, repository);
+    }
+
+    /**
+     * @param libraries the layer's jars: with the packages, the bill of materials the SBOM is made from
+     */
+    public void write(Profile profile, Path dir, List<BuildResult.OutputFile> files, String rootSha256,
+                      long rootBytes, List<DpkgStatus.InstalledPackage> packages, List<JavaLibrary> libraries,
+                      long epoch, String repository) {
         try {
             List<FileDigest> digests = ChecksumFiles.write(dir, files.stream().map(BuildResult.OutputFile::name).toList());
             List<MetadataEntry> entries = new ArrayList<>();
@@ -46,20 +62,46 @@ public final class BundleWriter {
                 String sha512 = digests.stream().filter(d -> d.fileName().equals(f.name())).findFirst()
                         .orElseThrow().sha512();
                 entries.add(new MetadataEntry(h.metadataSection(arch), templateName(profile, h), f.name(), sha512,
-                        repository + f.name(), arch, h.guestOs(profile.distribution().release())));
+                        downloadUrl(repository, profile.version(), f.name()), arch,
+                        h.guestOs(profile.distribution().release())));
             }
             Files.writeString(dir.resolve("metadata.ini"),
-                    MetadataIni.build(fourPart(profile.version()), repository, entries), StandardCharsets.UTF_8);
-            writeJson(profile, dir, files, rootSha256, rootBytes, packages, epoch);
+                    MetadataIni.build(fourPart(profile.version()), repositoryPrefix(repository), entries),
+                    StandardCharsets.UTF_8);
+            writeJson(profile, dir, files, rootSha256, rootBytes, packages, libraries, epoch);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** CloudStack's template name: {@code systemvm-<hv>-<version>[-<arch>]} (arch for KVM only). */
+    /**
+     * CloudStack's template name, as templateConfig.sh names every one of them:
+     * {@code systemvm-<hv>-<version>-<arch>} (e.g. {@code systemvm-vmware-4.22.0-x86_64}).
+     */
     static String templateName(Profile profile, Hypervisor h) {
-        String name = "systemvm-" + h.id() + "-" + profile.version();
-        return h == Hypervisor.KVM ? name + "-" + profile.distribution().cloudstackArch() : name;
+        return "systemvm-" + h.id() + "-" + profile.version() + "-" + profile.distribution().cloudstackArch();
+    }
+
+    /** {@code <repository>/<major.minor>/<file>}, the layout of CloudStack's repository and its mirrors. */
+    static String downloadUrl(String repository, String version, String file) {
+        String[] v = version.split("\\.");
+        return repositoryPrefix(repository) + v[0] + "." + v[1] + "/" + file;
+    }
+
+    /**
+     * An http(s) URL prefix, or a {@code file:///} folder URL such as the default, ending in '/'
+     * (added when missing), as the server's setting is.
+     */
+    public static String repositoryPrefix(String repository) {
+        String r = repository == null ? "" : repository.strip();
+        boolean http = r.matches("https?://[A-Za-z0-9.\\-\\[\\]:]+(/[A-Za-z0-9._~%!$&'()*+,;=:@\\-/]*)?");
+        boolean file = r.matches("file://(/[A-Za-z0-9._~%!$&'()*+,;=:@\\-]+)+/?") && !r.matches(".*/\\.\\.?(/.*)?");
+        if (!http && !file) {
+            throw new IllegalArgumentException("--download-repository '" + repository + "' is not an http(s) URL "
+                    + "prefix such as https://mirror.example/systemvm/ nor a file:/// folder URL (files are found at "
+                    + "<prefix><major.minor>/<file>)");
+        }
+        return r.endsWith("/") ? r : r + "/";
     }
 
     static String fourPart(String version) {
@@ -67,7 +109,8 @@ public final class BundleWriter {
     }
 
     private static void writeJson(Profile profile, Path dir, List<BuildResult.OutputFile> files, String rootSha256,
-                                  long rootBytes, List<DpkgStatus.InstalledPackage> packages, long epoch)
+                                  long rootBytes, List<DpkgStatus.InstalledPackage> packages,
+                                  List<JavaLibrary> libraries, long epoch)
             throws IOException {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("format", 1);
@@ -81,7 +124,18 @@ public final class BundleWriter {
         json.put("files", files.stream().filter(f -> !f.isLayer()).toList());
         json.put("layers", files.stream().filter(BuildResult.OutputFile::isLayer).toList());
         json.put("packages", packages.stream().map(p -> Map.of("name", p.name(), "version", p.version(),
-                "architecture", p.architecture())).toList());
+                "architecture", p.architecture(), "licenses", p.licenses())).toList());
+        // The layer's jars (the same in every layer of this bundle): what the SBOM lists as Java libraries.
+        json.put("layerLibraries", libraries.stream().map(l -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("file", l.file());
+            m.put("groupId", l.groupId());
+            m.put("artifactId", l.artifactId());
+            m.put("version", l.version());
+            m.put("licenses", l.licenses());
+            m.put("sha256", l.sha256());
+            return m;
+        }).toList());
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
                 .writeValue(dir.resolve(BUNDLE_JSON).toFile(), json);
     }

@@ -66,19 +66,55 @@ public final class ReproducibleHeaders {
         ch.write(footer, offset);
     }
 
-    /** Replaces the 8-hex-digit {@code CID=} of the embedded VMDK descriptor. */
+    /** "KDMV": the magic of a sparse (here streamOptimized) VMDK extent header, little-endian. */
+    private static final int VMDK_MAGIC = 0x564d444b;
+    private static final int SECTOR = 512;
+
+    /**
+     * Sets the embedded descriptor's {@code CID=} to the first 8 hex digits of {@code seedHex}.
+     *
+     * <p>qemu-img writes a random CID with {@code %x}, not {@code %08x}: one file in 16 has a CID
+     * of 7 digits or fewer, so its descriptor is shorter and every later descriptor byte sits one
+     * place earlier (and overwriting 8 digits in place would eat the newline). So the descriptor
+     * is rewritten as text: the CID line replaced, the rest moved up or down, the remainder of its
+     * area (descriptorOffset/descriptorSize sectors in the header) zero-filled as qemu leaves it.
+     * Nothing else in a streamOptimized file is random: the footer repeats the header, grain and
+     * table markers depend on the data only.
+     */
     public static void normaliseVmdk(Path vmdk, String seedHex) throws IOException {
         try (FileChannel ch = FileChannel.open(vmdk, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            int scan = (int) Math.min(ch.size(), 64 * 1024);
-            ByteBuffer head = ByteBuffer.allocate(scan);
-            ch.read(head, 0);
-            String text = new String(head.array(), StandardCharsets.ISO_8859_1);
-            int at = text.indexOf("\nCID=");
+            ByteBuffer header = ByteBuffer.allocate(SECTOR).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            ch.read(header, 0);
+            if (header.getInt(0) != VMDK_MAGIC) {
+                throw new IOException("no CID in the VMDK descriptor of " + vmdk + " (no sparse VMDK header)");
+            }
+            long offset = header.getLong(28) * SECTOR;
+            long size = header.getLong(36) * SECTOR;
+            if (offset <= 0 || size <= 0 || size > 1 << 20 || offset + size > ch.size()) {
+                throw new IOException("no CID in the VMDK descriptor of " + vmdk + " (no embedded descriptor)");
+            }
+            ByteBuffer area = ByteBuffer.allocate((int) size);
+            ch.read(area, offset);
+            String all = new String(area.array(), StandardCharsets.ISO_8859_1);
+            int nul = all.indexOf('\0');
+            String text = nul < 0 ? all : all.substring(0, nul);
+            int at = text.startsWith("CID=") ? 0 : text.indexOf("\nCID=");
             if (at < 0) {
                 throw new IOException("no CID in the VMDK descriptor of " + vmdk);
             }
-            byte[] cid = seedHex.substring(0, 8).getBytes(StandardCharsets.US_ASCII);
-            ch.write(ByteBuffer.wrap(cid), at + 5);
+            at = at == 0 ? 0 : at + 1;
+            int eol = text.indexOf('\n', at);
+            if (eol < 0) {
+                throw new IOException("unterminated CID line in the VMDK descriptor of " + vmdk);
+            }
+            String fixed = text.substring(0, at) + "CID=" + seedHex.substring(0, 8) + text.substring(eol);
+            if (fixed.length() > size) {
+                throw new IOException("VMDK descriptor of " + vmdk + " has no room for an 8-digit CID");
+            }
+            byte[] out = new byte[(int) size];
+            byte[] bytes = fixed.getBytes(StandardCharsets.ISO_8859_1);
+            System.arraycopy(bytes, 0, out, 0, bytes.length);
+            ch.write(ByteBuffer.wrap(out), offset);
         }
     }
 }

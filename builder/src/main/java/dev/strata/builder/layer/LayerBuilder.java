@@ -22,7 +22,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -39,7 +38,7 @@ import java.util.stream.Stream;
 public final class LayerBuilder {
 
     /** Bump when the layer's layout changes, so cached layers of the old layout are not reused. */
-    private static final String LAYOUT = "layer-layout-1";
+    private static final String LAYOUT = "layer-layout-2"; // 2: content digest format 2 (owners, all mode bits)
 
     /** What a build produced. */
     public record Result(Path file, LayerManifest manifest, long bytes, long treeBytes, boolean cached) {
@@ -95,7 +94,10 @@ public final class LayerBuilder {
             long treeBytes = treeBytes(tree);
 
             LayerManifest manifest = new LayerManifest(in.layer().name(), in.layer().version(),
-                    Instant.ofEpochSecond(in.epoch()), ContentDigest.of(tree), inputs, in.layer().minRootVersion(),
+                    Instant.ofEpochSecond(in.epoch()),
+                    // As the image will hold it: mksquashfs -all-root makes every entry root's,
+                    // whoever builds; the verifier reads the owners unsquashfs gives back.
+                    ContentDigest.of(tree, ContentDigest.Owners.ALL_ROOT, rel -> true), inputs, in.layer().minRootVersion(),
                     in.layer().entryPoint(), in.layer().healthCheck(), in.layer().healthTimeoutSeconds());
             Files.write(tree.resolve(LayerManifest.FILE), manifest.toBytes());
             Files.write(tree.resolve(LayerManifest.SIGNATURE_FILE), LayerSignatures.sign(manifest, in.signingKey()));
@@ -216,21 +218,11 @@ public final class LayerBuilder {
     }
 
     private static Set<PosixFilePermission> permissions(int mode) {
-        StringBuilder s = new StringBuilder();
-        String rwx = "rwxrwxrwx";
-        for (int i = 0; i < 9; i++) {
-            s.append((mode & (1 << (8 - i))) != 0 ? rwx.charAt(i) : '-');
-        }
-        return PosixFilePermissions.fromString(s.toString());
+        return LayerFiles.permissions(mode);
     }
 
     private void squash(Path tree, Path out, long epoch) throws IOException {
-        Files.deleteIfExists(out);
-        List<String> args = new ArrayList<>(List.of("mksquashfs", tree.toString(), out.toString(), "-noappend",
-                "-comp", "zstd", "-Xcompression-level", "19", "-b", "1M", "-all-root", "-no-xattrs",
-                "-mkfs-time", Long.toString(epoch), "-all-time", Long.toString(epoch),
-                "-processors", Integer.toString(Runtime.getRuntime().availableProcessors()), "-no-progress"));
-        runner.run(CommandRunner.Command.of(args).withoutEnv("SOURCE_DATE_EPOCH"));
+        LayerFiles.squash(runner, tree, out, epoch, true);
     }
 
     private static long treeBytes(Path tree) throws IOException {

@@ -15,8 +15,9 @@ public record BuildResult(String profile, String version, Path outputDir, List<O
     public record OutputFile(String name, String hypervisor, long bytes, String sha256) {
         /** The bundle's /router layer file (its "hypervisor" is {@code layer}): not a template. */
         @com.fasterxml.jackson.annotation.JsonIgnore
+        /** A Strata piece (the router layer, the system VM extension), not a template. */
         public boolean isLayer() {
-            return hypervisor.equals("layer");
+            return hypervisor.equals("layer") || hypervisor.equals("extension");
         }
 
     }

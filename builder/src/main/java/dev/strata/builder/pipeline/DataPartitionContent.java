@@ -1,5 +1,6 @@
 package dev.strata.builder.pipeline;
 
+import dev.strata.builder.layer.ExtensionBuilder;
 import dev.strata.builder.layer.LayerBuilder;
 import dev.strata.layout.Deletion;
 import dev.strata.layout.LayerImage;
@@ -22,10 +23,20 @@ final class DataPartitionContent {
     private DataPartitionContent() {
     }
 
-    static Path withLayer(LayerBuilder.Result layer, long dataSize, Path into) {
-        if (layer.treeBytes() + HEADROOM > dataSize) {
+    /** Folder of the system VM extension's images on the data partition ({@code /data/systemvm} in the VM). */
+    static final String EXTENSIONS = "systemvm";
+
+    /**
+     * @param extension the system VM extension, or null: its image goes to {@code systemvm/} as is
+     *                  (merged from there, never unpacked) with {@code latest} naming it
+     */
+    static Path withLayer(LayerBuilder.Result layer, ExtensionBuilder.Result extension, long dataSize, Path into) {
+        long extensionBytes = extension == null ? 0 : extension.bytes();
+        if (layer.treeBytes() + extensionBytes + HEADROOM > dataSize) {
             throw new BuildFailure("data-partition", "layer " + layer.manifest().version() + " needs "
-                    + Reporter.humanBytes(layer.treeBytes()) + " installed, more than size.data ("
+                    + Reporter.humanBytes(layer.treeBytes()) + " installed"
+                    + (extension == null ? "" : " and the extension " + Reporter.humanBytes(extensionBytes))
+                    + ", more than size.data ("
                     + Reporter.humanBytes(dataSize) + ") less " + Reporter.humanBytes(HEADROOM)
                     + " of headroom; raise size.data in the profile");
         }
@@ -37,6 +48,12 @@ final class DataPartitionContent {
             LayerImage.extract(layer.file(), router.resolve(version));
             Files.createSymbolicLink(router.resolve(LayerStore.LATEST), Path.of(version));
             Files.createSymbolicLink(router.resolve(LayerStore.KNOWN_GOOD), Path.of(version));
+            if (extension != null) {
+                Path ext = Files.createDirectories(into.resolve(EXTENSIONS));
+                String name = extension.file().getFileName().toString();
+                Files.copy(extension.file(), ext.resolve(name));
+                Files.createSymbolicLink(ext.resolve(LayerStore.LATEST), Path.of(name));
+            }
             return into;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -21,6 +21,7 @@ import java.util.List;
  * @param rootImage    read-only root filesystem type and compression
  * @param outputs      the disk files to produce
  * @param layer        the /router/&lt;version&gt; layer contents
+ * @param extension    the system VM extension (SSVM/CPVM runtime), {@link Extension#NONE} when absent
  * @param source       the file this profile was loaded from
  */
 public record Profile(
@@ -38,6 +39,7 @@ public record Profile(
         RootImage rootImage,
         List<Output> outputs,
         Layer layer,
+        Extension extension,
         Path source) {
 
     public static final int SCHEMA = 1;
@@ -46,6 +48,15 @@ public record Profile(
         packages = List.copyOf(packages);
         files = List.copyOf(files);
         outputs = List.copyOf(outputs);
+        extension = extension == null ? Extension.NONE : extension;
+    }
+
+    /** The same profile with more packages (the system VM extension's tree is bootstrapped from it). */
+    public Profile withPackages(List<String> extra) {
+        List<String> all = new java.util.ArrayList<>(packages);
+        extra.stream().filter(p -> !all.contains(p)).forEach(all::add);
+        return new Profile(schema, name, description, version, distribution, all, kernel, files, services, slim, size,
+                rootImage, outputs, layer, extension, source);
     }
 
     /** The same profile with more files in the root image (build-made ones: trusted keys). */
@@ -53,11 +64,11 @@ public record Profile(
         List<FileEntry> all = new java.util.ArrayList<>(files);
         all.addAll(extra);
         return new Profile(schema, name, description, version, distribution, packages, kernel, all, services, slim, size,
-                rootImage, outputs, layer, source);
+                rootImage, outputs, layer, extension, source);
     }
 
     public Profile withLayer(Layer newLayer) {
         return new Profile(schema, name, description, version, distribution, packages, kernel, files, services, slim,
-                size, rootImage, outputs, newLayer, source);
+                size, rootImage, outputs, newLayer, extension, source);
     }
 }

@@ -59,6 +59,7 @@ final class ProfileBuilder {
                 rootImage(profile.section("root-image")),
                 outputs(profile),
                 layer(profile.section("layer"), version),
+                extension(profile, version),
                 source);
     }
 
@@ -232,6 +233,37 @@ final class ProfileBuilder {
                 timeoutSeconds,
                 services,
                 FileEntryReader.read(l, "files", false));
+    }
+
+    private static Extension extension(MappingReader profile, String profileVersion) {
+        MappingReader e = profile.section("extension");
+        if (e.entries().isEmpty()) {
+            return Extension.NONE;
+        }
+        Scalar name = e.required("name");
+        Scalar version = e.optional("version");
+        List<FileEntry> files = FileEntryReader.read(e, "files", true);
+        for (FileEntry f : files) {
+            if (!f.target().startsWith("/usr/") && !f.target().startsWith("/opt/")) {
+                throw new ProfileException(e.location(), "extension file target '" + f.target()
+                        + "' is not under /usr/ or /opt/ (the only trees systemd-sysext merges)");
+            }
+        }
+        Map<String, String> links = new LinkedHashMap<>();
+        for (Map.Entry<String, Entry> l : e.section("links").entries().entrySet()) {
+            String path = l.getKey();
+            if (!PathRules.isAbsoluteNormal(path) || !(path.startsWith("/usr/") || path.startsWith("/opt/"))) {
+                throw new ProfileException(l.getValue().keyLocation(), "invalid extension link '" + path
+                        + "'; expected an absolute path under /usr/ or /opt/");
+            }
+            links.put(path, absolute((Scalar) l.getValue().value(), "extension link target"));
+        }
+        return new Extension(
+                matching(name, NAME, "extension name", "lower-case letters, digits and '-'"),
+                version == null ? profileVersion : matching(version, LAYER_VERSION, "extension version",
+                        "1-64 of [0-9A-Za-z._+-]"),
+                all(e.scalars("packages"), s -> matching(s, PACKAGE, "package name", "Debian package names")),
+                files, links);
     }
 
     private static String layerPath(Scalar p, String what) {

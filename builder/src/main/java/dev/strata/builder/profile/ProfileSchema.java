@@ -106,7 +106,13 @@ final class ProfileSchema {
                     "health-check", VALUE,
                     "health-timeout", VALUE,
                     "services", new MapOf(new ListOf(VALUE, ListMerge.REPLACE, null)),
-                    "files", FILES));
+                    "files", FILES),
+            "extension", fields(
+                    "name", VALUE,
+                    "version", VALUE,
+                    "packages", CONCAT_VALUES,
+                    "files", FILES,
+                    "links", new MapOf(VALUE)));
 
     private ProfileSchema() {
     }

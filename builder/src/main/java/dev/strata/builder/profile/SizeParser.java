@@ -9,19 +9,19 @@ import java.util.regex.Pattern;
  * of bytes. Units are binary (1024-based); {@code K}, {@code M}, {@code G}, {@code T} are read
  * as KiB..TiB because that is what dd, truncate and qemu-img mean by them.
  */
-final class SizeParser {
+public final class SizeParser {
 
     private static final Pattern SIZE = Pattern.compile("([0-9]+)\\s*(KiB|MiB|GiB|TiB|K|M|G|T)?");
     private static final String[] UNITS = {"KiB", "MiB", "GiB", "TiB"};
 
     /** How the error message says what is accepted. */
-    static final String ACCEPTED = "a number of bytes, or a whole number followed by KiB, MiB, GiB or TiB";
+    public static final String ACCEPTED = "a number of bytes, or a whole number followed by KiB, MiB, GiB or TiB";
 
     private SizeParser() {
     }
 
     /** @return the size in bytes, or empty if the text is not a size or does not fit in a long */
-    static OptionalLong parse(String text) {
+    public static OptionalLong parse(String text) {
         Matcher m = SIZE.matcher(text.trim());
         if (!m.matches()) {
             return OptionalLong.empty();

@@ -12,8 +12,26 @@ import java.util.Map;
 /** Reads the installed packages of a root tree from {@code var/lib/dpkg/status}. */
 public final class DpkgStatus {
 
-    /** One installed package: the bill of materials entry. */
-    public record InstalledPackage(String name, String version, String architecture, String depends) {
+    /**
+     * One installed package: the bill of materials entry.
+     *
+     * @param licenses what its copyright file declares ({@link DebianCopyright}); empty when not read
+     */
+    public record InstalledPackage(String name, String version, String architecture, String depends,
+                                   List<String> licenses) {
+        public InstalledPackage {
+            licenses = licenses == null ? List.of() : List.copyOf(licenses);
+        }
+
+        public InstalledPackage(String name, String version, String architecture, String depends) {
+            this(name, version, architecture, depends, List.of());
+        }
+    }
+
+    /** The same packages with the licences their copyright files in {@code root} declare. */
+    public static List<InstalledPackage> withLicenses(List<InstalledPackage> packages, Path root) {
+        return packages.stream().map(p -> new InstalledPackage(p.name(), p.version(), p.architecture(), p.depends(),
+                DebianCopyright.licenses(root, p.name()))).toList();
     }
 
     private DpkgStatus() {

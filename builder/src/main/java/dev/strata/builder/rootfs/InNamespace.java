@@ -73,6 +73,7 @@ public final class InNamespace {
                     : f;
         }).toList();
         return new Profile(p.schema(), p.name(), p.description(), p.version(), p.distribution(), p.packages(),
-                p.kernel(), files, p.services(), p.slim(), p.size(), p.rootImage(), p.outputs(), p.layer(), p.source());
+                p.kernel(), files, p.services(), p.slim(), p.size(), p.rootImage(), p.outputs(), p.layer(),
+                dev.strata.builder.profile.Extension.NONE, p.source());
     }
 }

@@ -66,7 +66,8 @@ public final class RootfsCustomizer {
         try {
             Deletion.deleteTree(kernelsDir);
             Files.createDirectories(kernelsDir);
-            List<DpkgStatus.InstalledPackage> packages = DpkgStatus.read(root);
+            // Licences are read now: slimming removes /usr/share/doc.
+            List<DpkgStatus.InstalledPackage> packages = DpkgStatus.withLicenses(DpkgStatus.read(root), root);
             addFiles(root, profile.files(), epoch);
             configureServices(root, profile);
             applyStrataContract(root, profile, epoch);

@@ -103,7 +103,8 @@ public final class UnprivilegedRootfs {
         }
         Profile handed = new Profile(profile.schema(), profile.name(), profile.description(), profile.version(),
                 profile.distribution(), profile.packages(), profile.kernel(), files, profile.services(), profile.slim(),
-                profile.size(), profile.rootImage(), profile.outputs(), profile.layer(), profile.source());
+                profile.size(), profile.rootImage(), profile.outputs(), profile.layer(),
+                dev.strata.builder.profile.Extension.NONE, profile.source());
         ProfileJson.mapper().writeValue(in.resolve("spec.json").toFile(),
                 new NamespaceHandOver.Spec(ProfileJson.write(handed), epoch, seed));
         int n = 0;

@@ -66,7 +66,7 @@ class ProfileLoaderTest {
         assertThat(profile.outputs().get(2)).isEqualTo(new Output(Hypervisor.VMWARE, DiskFormat.OVA, Compression.NONE));
         assertThat(profile.size().diskSize()).isEqualTo(2147483648L);
         assertThat(profile.size().rootImageMax()).isEqualTo(200 * MIB);
-        assertThat(profile.size().dataSize()).isEqualTo(160 * MIB);
+        assertThat(profile.size().dataSize()).isEqualTo(320 * MIB);
         assertThat(profile.rootImage()).isEqualTo(new RootImage(RootFilesystem.SQUASHFS, "zstd"));
         assertThat(profile.services().enable()).contains("ssh.service", "strata-grow-data.service");
         assertThat(profile.services().disable()).contains("apt-daily.timer");
@@ -89,6 +89,10 @@ class ProfileLoaderTest {
         assertThat(profile.layer().entryPoint()).isEqualTo("bin/strata-agent");
         assertThat(profile.layer().healthCheck()).isEqualTo("bin/strata-health");
         assertThat(profile.layer().services()).containsKey("strata-agent.service");
+        assertThat(profile.extension().name()).isEqualTo("systemvm");
+        assertThat(profile.extension().packages()).contains("openjdk-17-jre-headless", "apache2", "nfs-common");
+        assertThat(profile.extension().files()).extracting(FileEntry::target)
+                .contains("/usr/lib/strata/systemvm/setup", "/usr/lib/strata/systemvm/keystore-cert-import");
         assertThat(concat(profile.files(), profile.layer().files())).allSatisfy(f -> {
             assertThat(f.source()).isAbsolute();
             assertThat(f.source()).isRegularFile();
@@ -115,6 +119,35 @@ class ProfileLoaderTest {
         assertThat(profile.layer()).isEqualTo(new Layer("router", profile.version(), profile.version(), List.of(), "", "",
                 120, Map.of(), List.of()));
         assertThat(profile.outputs()).containsExactly(new Output(Hypervisor.KVM, DiskFormat.QCOW2, Compression.BZIP2));
+        assertThat(profile.extension()).isEqualTo(Extension.NONE);
+        assertThat(profile.extension().present()).isFalse();
+    }
+
+    @Test
+    void readsTheSystemVmExtension() throws IOException {
+        write("setup", "#!/bin/sh\n");
+        Path file = write("x.yaml", MINIMAL + "extension:\n  name: systemvm\n  packages: [apache2, nfs-common]\n"
+                + "  files:\n    - {source: setup, target: /usr/lib/strata/systemvm/setup, mode: \"0755\"}\n"
+                + "  links:\n    /usr/local/cloud: /var/lib/strata/cloud\n");
+
+        Extension x = loader.load(file).extension();
+
+        assertThat(x.name()).isEqualTo("systemvm");
+        assertThat(x.version()).isEqualTo("4.22.0");
+        assertThat(x.fileName()).isEqualTo("systemvm-4.22.0.raw");
+        assertThat(x.packages()).containsExactly("apache2", "nfs-common");
+        assertThat(x.files()).extracting(FileEntry::target).containsExactly("/usr/lib/strata/systemvm/setup");
+        assertThat(x.links()).containsEntry("/usr/local/cloud", "/var/lib/strata/cloud");
+    }
+
+    @Test
+    void extensionFilesOutsideUsrAndOptAreRefused() throws IOException {
+        write("setup", "#!/bin/sh\n");
+        Path file = write("x.yaml", MINIMAL + "extension:\n  name: systemvm\n"
+                + "  files:\n    - {source: setup, target: /etc/setup, mode: \"0755\"}\n");
+
+        assertThatThrownBy(() -> loader.load(file)).isInstanceOf(ProfileException.class)
+                .hasMessageContaining("extension file target '/etc/setup' is not under /usr/ or /opt/");
     }
 
     @Test
@@ -267,7 +300,7 @@ class ProfileLoaderTest {
 
         assertFails(file, file, 13, 1, "unknown key 'pakages' in profile; allowed: schema, extends, name, "
                 + "description, version, distribution, packages, kernel, files, services, slim, size, root-image, "
-                + "outputs, layer");
+                + "outputs, layer, extension");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.strata.seeder.bundle;
 import dev.strata.builder.format.MetadataEntry;
 import dev.strata.builder.format.MetadataIni;
 import dev.strata.seeder.SeedException;
+import dev.strata.seeder.config.ServerProperties;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -28,6 +30,14 @@ public final class BundleReader {
     }
 
     public static Bundle read(Path dir) {
+        return read(dir, Optional.empty(), "");
+    }
+
+    /**
+     * @param mirror      {@code system.vm.templates.download.repository}, when server.properties sets it
+     * @param mirrorSource where it was read, for error messages
+     */
+    public static Bundle read(Path dir, Optional<String> mirror, String mirrorSource) {
         Path ini = dir.resolve(METADATA_FILE);
         String text;
         try {
@@ -55,6 +65,7 @@ public final class BundleReader {
             throw new SeedException(SeedException.Kind.BUNDLE, ini + ": [default] version must be x.y.z[.w], got '"
                     + version + "'");
         }
+        String bundleRepository = defaults.get("downloadrepository");
         List<BundledTemplate> templates = new ArrayList<>();
         for (MetadataEntry e : entries) {
             SystemVmHypervisor hv = SystemVmHypervisor.fromSection(e.section()).orElseThrow(() ->
@@ -71,8 +82,28 @@ public final class BundleReader {
                         + "/" + arch);
             }
             templates.add(new BundledTemplate(hv, arch, e.templateName(), dir.resolve(e.fileName()), e.sha512(),
-                    e.downloadUrl(), e.guestOs()));
+                    downloadUrl(e.downloadUrl(), bundleRepository, mirror, ini, mirrorSource), e.guestOs()));
         }
         return new Bundle(dir, version, templates);
+    }
+
+    /**
+     * The URL the server registers: with a mirror set and a {@code downloadrepository} in the
+     * bundle, the first match of that prefix in {@code downloadurl} is replaced by the mirror,
+     * both stripped. Like the server this is {@link String#replaceFirst} (the prefix is a regular
+     * expression, the mirror a replacement), so the seeder writes the very URL the server would.
+     */
+    static String downloadUrl(String url, String bundleRepository, Optional<String> mirror, Path ini, String source) {
+        if (mirror.isEmpty() || bundleRepository == null || bundleRepository.isBlank() || url.isBlank()) {
+            return url;
+        }
+        try {
+            return url.replaceFirst(bundleRepository.strip(), mirror.get().strip());
+        } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+            // PatternSyntaxException for the prefix, a stray dollar sign or backslash in the mirror: the server fails too.
+            throw new SeedException(SeedException.Kind.CONFIG, source + ": " + ServerProperties.DOWNLOAD_REPOSITORY_KEY
+                    + " '" + mirror.get() + "' cannot replace " + ini + "'s downloadrepository '" + bundleRepository
+                    + "': " + e.getMessage(), e);
+        }
     }
 }

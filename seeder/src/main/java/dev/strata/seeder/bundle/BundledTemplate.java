@@ -29,7 +29,9 @@ public record BundledTemplate(SystemVmHypervisor hypervisor, String arch, String
 
     /** {@code "{SHA-512}<hex>"}: how the server stores checksums (DigestHelper.prependAlgorithm). */
     public String databaseChecksum() {
-        return "{SHA-512}" + sha512;
+        // Bare hex, as the 4.22 server stores it (DigestHelper tells SHA-512 by its 128 digits):
+        // the same string as metadata.ini, so the server's own comparisons with the bundle agree.
+        return sha512;
     }
 
     /** How the file is packed on the management server: decides the unpacking on the store. */

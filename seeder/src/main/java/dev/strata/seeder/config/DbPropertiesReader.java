@@ -14,7 +14,8 @@ import java.util.Properties;
 /**
  * Reads the {@code cloud} database settings from CloudStack's
  * {@code /etc/cloudstack/management/db.properties}: {@code db.cloud.host}, {@code .port},
- * {@code .username}, {@code .password}, {@code .name}, and {@code db.cloud.encryption.type}
+ * {@code .username}, {@code .password}, {@code .name} (or {@code db.cloud.uri}, which wins when set,
+ * as in the server since 4.19), and {@code db.cloud.encryption.type}
  * ({@code none}, {@code file}: the key is the first line of {@code key} beside db.properties,
  * {@code env}: the key is {@code CLOUD_SECRET_KEY}, {@code web}: the key is typed in at start-up,
  * which a package script cannot do, so {@code --key-file} must supply it).
@@ -57,6 +58,11 @@ public final class DbPropertiesReader {
         String name = p.getProperty("db.cloud.name", "cloud").strip();
         if (CloudStackSecret.isEncrypted(password)) {
             password = CloudStackSecret.decrypt(password, secretKey(file, p, keyFile, env));
+        }
+        String uri = p.getProperty("db.cloud.uri", "").strip();
+        if (!uri.isEmpty()) {
+            // Since 4.19 the server connects to db.cloud.uri when it is set, instead of host/port/name.
+            return DbUri.parse(uri, file + ": db.cloud.uri").settings(user, password);
         }
         return new DbSettings(host, port, user, password, name);
     }

@@ -289,29 +289,6 @@ public final class CloudDatabase implements AutoCloseable {
         }
     }
 
-    /** Zone-level overrides ({@code data_center_details}) of the settings the server clears on registration. */
-    public List<String[]> zoneOverrides(List<String> names) {
-        List<String[]> out = new ArrayList<>();
-        if (names.isEmpty()) {
-            return out;
-        }
-        String marks = String.join(",", java.util.Collections.nCopies(names.size(), "?"));
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT dc_id, name FROM data_center_details WHERE name IN (" + marks + ") ORDER BY dc_id, name")) {
-            for (int i = 0; i < names.size(); i++) {
-                ps.setString(i + 1, names.get(i));
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new String[] {Long.toString(rs.getLong(1)), rs.getString(2)});
-                }
-            }
-        } catch (SQLException e) {
-            throw failed("read data_center_details", e);
-        }
-        return out;
-    }
-
     /**
      * The id the next new template gets: above both the highest id and the table's AUTO_INCREMENT,
      * as the server's getNextInSequence would hand out.

@@ -32,11 +32,17 @@ public final class RegistrationWriter {
     public record ExistingTemplate(long id, long guestOsId, Long size) {
     }
 
+    /** The hypervisor's (and arch's) system VMs move to this template, as updateSystemVMEntries. */
+    public record SystemVmMove(String hypervisor, String arch, long templateId) {
+    }
+
     public record Rows(List<NewTemplate> newTemplates, List<ExistingTemplate> existing, List<Long> zoneRefsFor,
                        List<StoreEntry> storeEntries, List<SeedPlan.SettingChange> settings,
-                       List<SeedPlan.ZoneOverride> zoneOverrides, List<SeedPlan.MetadataRefresh> refreshes,
-                       java.util.Map<String, Long> systemVmTemplate) {
+                       List<SeedPlan.MetadataRefresh> refreshes, List<SystemVmMove> systemVmMoves) {
     }
+
+    /** The server's sequence for template ids (VMTemplateVO's @TableGenerator). */
+    public static final String TEMPLATE_SEQUENCE = "vm_template_seq";
 
     private final CloudDatabase db;
     private final SeedHooks hooks;
@@ -51,11 +57,12 @@ public final class RegistrationWriter {
         try {
             c.setAutoCommit(false);
             try {
-                insertTemplates(c, rows.newTemplates());
+                insertTemplates(c, rows.newTemplates(), uniqueNames(c, rows.newTemplates()));
                 updateExisting(c, rows.existing());
                 zoneRefs(c, rows.zoneRefsFor());
                 storeRefs(c, rows.storeEntries());
                 settings(c, rows);
+                moveSystemVms(c, rows.systemVmMoves());
                 refreshes(c, rows.refreshes());
                 hooks.at(SeedHooks.Step.ROWS_WRITTEN, "");
                 c.commit();
@@ -71,18 +78,60 @@ public final class RegistrationWriter {
         hooks.at(SeedHooks.Step.COMMITTED, "");
     }
 
-    private static void insertTemplates(Connection c, List<NewTemplate> templates) throws SQLException {
+    /**
+     * {@code unique_name} numbers as the server takes them (SystemVmTemplateRegistration:
+     * {@code getNextInSequence}): one value of {@code sequence.vm_template_seq} per new template,
+     * and the sequence advanced past them. API registrations take their row ids from the same
+     * sequence, so it is also moved past every row id this run inserts: the server's next
+     * {@code registerTemplate} can never pick an id that is now taken. Row lock (FOR UPDATE) as the
+     * server's sequence fetcher, inside this transaction, so a rollback gives the numbers back.
+     */
+    private static List<String> uniqueNames(Connection c, List<NewTemplate> templates) throws SQLException {
+        List<String> names = new java.util.ArrayList<>();
+        if (templates.isEmpty()) {
+            return names;
+        }
+        long next;
+        try (PreparedStatement ps = c.prepareStatement("SELECT value FROM sequence WHERE name = ? FOR UPDATE")) {
+            ps.setString(1, TEMPLATE_SEQUENCE);
+            try (var rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SeedException(SeedException.Kind.SCHEMA, "the sequence table has no row '"
+                            + TEMPLATE_SEQUENCE + "'; is this a CloudStack schema?");
+                }
+                next = rs.getLong(1);
+            }
+        }
+        long maxId = 0;
+        for (NewTemplate t : templates) {
+            names.add("routing-" + next++);
+            maxId = Math.max(maxId, t.id());
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE sequence SET value = ? WHERE name = ?")) {
+            ps.setLong(1, Math.max(next, maxId + 1));
+            ps.setString(2, TEMPLATE_SEQUENCE);
+            ps.executeUpdate();
+        }
+        return names;
+    }
+
+    private static void insertTemplates(Connection c, List<NewTemplate> templates, List<String> uniqueNames)
+            throws SQLException {
+        // Values as SystemVmTemplateRegistration.createTemplateObjectInDB + VMTemplateVO defaults:
+        // extractable 1 (the VO's default, kept by the server), update_count 0 (the state machine
+        // updates "WHERE update_count = ?": a NULL there never matches).
         String sql = "INSERT INTO vm_template (id, uuid, unique_name, name, public, featured, type, hvm, bits, url, "
                 + "format, created, account_id, checksum, display_text, enable_password, enable_sshkey, guest_os_id, "
                 + "bootable, prepopulate, cross_zones, extractable, hypervisor_type, sort_key, state, size, arch, "
-                + "deploy_as_is) VALUES (?, ?, ?, ?, 0, 0, 'SYSTEM', 1, 64, ?, ?, UTC_TIMESTAMP(), 1, ?, ?, 0, 0, ?, "
-                + "1, 0, 1, 0, ?, 0, ?, ?, ?, 0)";
+                + "deploy_as_is, update_count) VALUES (?, ?, ?, ?, 0, 0, 'SYSTEM', 1, 64, ?, ?, UTC_TIMESTAMP(), 1, ?, ?, "
+                + "0, 0, ?, 1, 0, 1, 1, ?, 0, ?, ?, ?, 0, 0)";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (NewTemplate t : templates) {
+            for (int i = 0; i < templates.size(); i++) {
+                NewTemplate t = templates.get(i);
                 BundledTemplate b = t.template();
                 ps.setLong(1, t.id());
                 ps.setString(2, t.uuid());
-                ps.setString(3, "routing-" + t.id());
+                ps.setString(3, uniqueNames.get(i));
                 ps.setString(4, b.name());
                 ps.setString(5, b.downloadUrl());
                 ps.setString(6, b.hypervisor().imageFormat());
@@ -166,10 +215,7 @@ public final class RegistrationWriter {
 
     private static void settings(Connection c, Rows rows) throws SQLException {
         try (PreparedStatement upd = c.prepareStatement("UPDATE configuration SET value = ?, updated = UTC_TIMESTAMP() "
-                + "WHERE name = ?");
-             PreparedStatement vms = c.prepareStatement("UPDATE vm_instance SET vm_template_id = ? WHERE type IN "
-                     + "('ConsoleProxy', 'SecondaryStorageVm', 'DomainRouter') AND hypervisor_type = ? AND removed IS NULL");
-             PreparedStatement zone = c.prepareStatement("DELETE FROM data_center_details WHERE dc_id = ? AND name = ?")) {
+                + "WHERE name = ?")) {
             for (SeedPlan.SettingChange s : rows.settings()) {
                 upd.setString(1, s.to());
                 upd.setString(2, s.name());
@@ -177,19 +223,25 @@ public final class RegistrationWriter {
                     throw new SeedException(SeedException.Kind.SCHEMA, "configuration has no row '" + s.name()
                             + "' to update; is the schema complete?");
                 }
-                if (s.moveSystemVmsOf() != null) {
-                    Long templateId = rows.systemVmTemplate().get(s.moveSystemVmsOf().databaseName());
-                    if (templateId != null) {
-                        vms.setLong(1, templateId);
-                        vms.setString(2, s.moveSystemVmsOf().databaseName());
-                        vms.executeUpdate();
-                    }
-                }
             }
-            for (SeedPlan.ZoneOverride o : rows.zoneOverrides()) {
-                zone.setLong(1, o.zoneId());
-                zone.setString(2, o.name());
-                zone.executeUpdate();
+        }
+    }
+
+    /**
+     * Every system VM (every type but User: routers, SSVM, CPVM, internal LB, elastic IP/LB,
+     * NetScaler VMs...) of the hypervisor moves to the template just registered, whether or not
+     * a setting changed, as the server's updateSystemVMEntries on each registration. Only VMs
+     * whose current template has the same arch move (an aarch64 router stays off an x86_64 image).
+     */
+    private static void moveSystemVms(Connection c, List<SystemVmMove> moves) throws SQLException {
+        try (PreparedStatement vms = c.prepareStatement("UPDATE vm_instance v LEFT JOIN vm_template t "
+                + "ON t.id = v.vm_template_id SET v.vm_template_id = ? WHERE v.type <> 'User' "
+                + "AND v.hypervisor_type = ? AND v.removed IS NULL AND COALESCE(t.arch, 'x86_64') = ?")) {
+            for (SystemVmMove m : moves) {
+                vms.setLong(1, m.templateId());
+                vms.setString(2, m.hypervisor());
+                vms.setString(3, m.arch());
+                vms.executeUpdate();
             }
         }
     }

@@ -47,7 +47,10 @@ public final class Planner {
 
         for (Zone zone : inv.zones()) {
             Set<HypervisorArch> used = inv.inUse().getOrDefault(zone.id(), Set.of());
-            List<ImageStore> zoneStores = inv.stores().stream().filter(s -> Long.valueOf(zone.id()).equals(s.zoneId())).toList();
+            // A zone's own stores, and the region-wide ones (S3 and Swift are added with REGION
+            // scope, data_center_id NULL: they serve every zone).
+            List<ImageStore> zoneStores = inv.stores().stream()
+                    .filter(s -> Long.valueOf(zone.id()).equals(s.zoneId()) || s.zoneId() == null).toList();
             if (used.isEmpty() || zoneStores.isEmpty()) {
                 continue;
             }
@@ -70,7 +73,7 @@ public final class Planner {
                     Optional<TemplateRow> reg = db.registeredTemplate(tpl.name(), ha.hypervisor(), ha.arch(), tpl.downloadUrl());
                     willBeRegistered.put(ha, true);
                     if (store.isObjectStore()) {
-                        if (reg.isEmpty()) {
+                        if (reg.isEmpty() && objectStores.stream().noneMatch(o -> o.template() == tpl)) {
                             objectStores.add(new SeedPlan.ObjectStoreTemplate(tpl, store, null));
                         } else {
                             upToDate.add(tpl.name() + " registered for " + store.label() + " (the SSVM downloads it)");
@@ -91,25 +94,9 @@ public final class Planner {
             }
         }
 
+        // Zone-level overrides (data_center_details) are an operator's per-zone choice, read with
+        // valueIn(zoneId); the server's registration never touches them, and neither does the seeder.
         List<SeedPlan.SettingChange> settings = settings(bundle, inv, willBeRegistered.keySet());
-        // As updateConfigurationParams(hv, name, zoneId): a zone that gets a template loses its
-        // zone-level router.template.<hv> and minreq.sysvmtemplate.version, so the global ones apply.
-        Map<Long, Set<String>> clearPerZone = new LinkedHashMap<>();
-        for (SeedPlan.Copy c : copies) {
-            Set<String> names = clearPerZone.computeIfAbsent(c.store().zoneId(), z -> new java.util.TreeSet<>());
-            names.add(c.template().hypervisor().routerTemplateSetting());
-            names.add(CloudDatabase.MIN_REQ_SETTING);
-        }
-        List<SeedPlan.ZoneOverride> overrides = new ArrayList<>();
-        if (!clearPerZone.isEmpty()) {
-            List<String> names = clearPerZone.values().stream().flatMap(Set::stream).distinct().toList();
-            for (String[] row : db.zoneOverrides(names)) {
-                long zone = Long.parseLong(row[0]);
-                if (clearPerZone.getOrDefault(zone, Set.of()).contains(row[1])) {
-                    overrides.add(new SeedPlan.ZoneOverride(zone, row[1]));
-                }
-            }
-        }
 
         List<SeedPlan.MetadataRefresh> refreshes = new ArrayList<>();
         Set<HypervisorArch> usedAnywhere = inv.inUseAnywhere();
@@ -128,7 +115,7 @@ public final class Planner {
                 refreshes.add(new SeedPlan.MetadataRefresh(t, row.id(), guestOs));
             }
         }
-        return new SeedPlan(bundle.version(), inv.schemaVersion(), copies, objectStores, settings, overrides,
+        return new SeedPlan(bundle.version(), inv.schemaVersion(), copies, objectStores, settings,
                 refreshes, upToDate, notes);
     }
 
@@ -144,6 +131,7 @@ public final class Planner {
                         .ifPresent(t -> byHv.putIfAbsent(ha.hypervisor(), t)));
         byHv.forEach((hv, t) -> {
             String name = hv.routerTemplateSetting();
+            requireRow(inv, name);
             String current = inv.settings().get(name);
             if (!t.name().equals(current)) {
                 out.add(new SeedPlan.SettingChange(name, current, t.name(), hv));
@@ -151,12 +139,25 @@ public final class Planner {
         });
         if (!byHv.isEmpty()) {
             String want = minReqVersion(bundle.version());
+            requireRow(inv, CloudDatabase.MIN_REQ_SETTING);
             String current = inv.settings().get(CloudDatabase.MIN_REQ_SETTING);
             if (!want.equals(current)) {
                 out.add(new SeedPlan.SettingChange(CloudDatabase.MIN_REQ_SETTING, current, want, null));
             }
         }
         return out;
+    }
+
+    /**
+     * The server fails its registration when a setting it updates has no row; found here, before
+     * any file is read or copied, not after the copies.
+     */
+    private static void requireRow(Inventory inv, String name) {
+        if (!inv.settings().containsKey(name)) {
+            throw new dev.strata.seeder.SeedException(dev.strata.seeder.SeedException.Kind.SCHEMA, "configuration "
+                    + "has no row '" + name + "' (the management server creates it at its first start): start the "
+                    + "management server once, or insert the row, then run again; nothing was changed");
+        }
     }
 
     /** {@code 4.22.0.0} -> {@code 4.22.0}: the server writes major.minor.patch (CS_MAJOR_VERSION.CS_TINY_VERSION). */

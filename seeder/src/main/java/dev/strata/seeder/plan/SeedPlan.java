@@ -14,20 +14,18 @@ import java.util.List;
  * @param copies         templates to put on NFS stores (and register there)
  * @param objectStores   templates the SSVM will download into S3/Swift stores (rows only)
  * @param settings       configuration rows to move to the new templates
- * @param zoneOverrides  zone-level copies of those settings the server removes when it registers
  * @param refreshes      hypervisors not in use: url, checksum and guest OS of their latest system template
  * @param upToDate       what is already seeded (for the report)
  * @param notes          things the operator should know (missing bundle sections, read-only stores, ...)
  */
 public record SeedPlan(String bundleVersion, String schemaVersion, List<Copy> copies, List<ObjectStoreTemplate> objectStores,
-                       List<SettingChange> settings, List<ZoneOverride> zoneOverrides, List<MetadataRefresh> refreshes,
+                       List<SettingChange> settings, List<MetadataRefresh> refreshes,
                        List<String> upToDate, List<String> notes) {
 
     public SeedPlan {
         copies = List.copyOf(copies);
         objectStores = List.copyOf(objectStores);
         settings = List.copyOf(settings);
-        zoneOverrides = List.copyOf(zoneOverrides);
         refreshes = List.copyOf(refreshes);
         upToDate = List.copyOf(upToDate);
         notes = List.copyOf(notes);
@@ -41,11 +39,8 @@ public record SeedPlan(String bundleVersion, String schemaVersion, List<Copy> co
     public record ObjectStoreTemplate(BundledTemplate template, ImageStore store, Long templateId) {
     }
 
-    /** A {@code configuration} row and the value it gets; {@code moveSystemVms} for router.template.*. */
-    public record SettingChange(String name, String from, String to, SystemVmHypervisor moveSystemVmsOf) {
-    }
-
-    public record ZoneOverride(long zoneId, String name) {
+    /** A {@code configuration} row and the value it gets (router.template.&lt;hv&gt;, minreq.sysvmtemplate.version). */
+    public record SettingChange(String name, String from, String to, SystemVmHypervisor hypervisor) {
     }
 
     /** {@code vm_template} metadata of a hypervisor not in use, brought up to the bundle. */
@@ -53,7 +48,6 @@ public record SeedPlan(String bundleVersion, String schemaVersion, List<Copy> co
     }
 
     public boolean nothingToDo() {
-        return copies.isEmpty() && objectStores.isEmpty() && settings.isEmpty() && zoneOverrides.isEmpty()
-                && refreshes.isEmpty();
+        return copies.isEmpty() && objectStores.isEmpty() && settings.isEmpty() && refreshes.isEmpty();
     }
 }

@@ -62,9 +62,18 @@ public final class TemplateStore {
     public record Journal(long templateId, String uuid, String installPath) {
     }
 
-    /** A template complete under its staging name. */
+    /**
+     * A template complete under its staging name.
+     *
+     * @param imageCrc CRC32C of the image file as written (unpacked): other stores copy this file
+     *                 instead of unpacking the bundled one again, and compare their copy with it
+     */
     public record Staged(long templateId, Path dir, String fileName, String installPath, long physicalSize,
-                         long virtualSize) {
+                         long virtualSize, long imageCrc) {
+
+        public Path image() {
+            return dir.resolve(fileName);
+        }
     }
 
     public TemplateStore(Path root, String label, SeedHooks hooks, CopyProgress progress) {
@@ -160,12 +169,16 @@ public final class TemplateStore {
         }
     }
 
-    /** The rows of a journal were never committed: remove the published folder, then the journal. */
+    /**
+     * The rows of a journal were never committed: its staging folder goes, then the journal. A
+     * folder named {@code <id>} is never removed: the seeder only gives a folder that name after
+     * its rows are committed, so a {@code <id>} folder is the server's or an operator's.
+     */
     public void rollBack(Journal j) {
         try {
-            Path dir = templateDir(j.templateId());
-            if (Files.isDirectory(dir) && j.installPath() != null && dir.equals(dirOf(j.installPath()))) {
-                Deletion.deleteTree(dir);
+            Path staging = stagingDir(j.templateId());
+            if (Files.exists(staging)) {
+                Deletion.deleteTree(staging);
             }
             Files.deleteIfExists(journalFile(j.templateId()));
             fsyncDir(folder);
@@ -174,24 +187,61 @@ public final class TemplateStore {
         }
     }
 
+    /**
+     * The rows of a journal were committed but the run stopped before renaming its folder: give
+     * the staged folder its name now. If the folder exists complete (the server copied it again
+     * meanwhile), the staged one is redundant and goes.
+     */
+    public void complete(Journal j) {
+        Path staging = stagingDir(j.templateId());
+        Path target = templateDir(j.templateId());
+        try {
+            if (Files.isDirectory(staging)) {
+                if (Files.isRegularFile(target.resolve(TemplateProperties.FILE))) {
+                    Deletion.deleteTree(staging);
+                } else {
+                    if (Files.exists(target)) {
+                        Deletion.deleteTree(target); // no template.properties: an unfinished copy
+                    }
+                    Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+                }
+            }
+            Files.deleteIfExists(journalFile(j.templateId()));
+            fsyncDir(folder);
+        } catch (IOException e) {
+            throw StoreErrors.of(e, target, "finish publishing a committed template");
+        }
+    }
+
     // ---------------------------------------------------------------- seeding
 
-    /** Fails early, before writing, when the store cannot hold even the bundled file. */
+    /**
+     * Fails early, before the bundle is read and anything is copied, when the store cannot be
+     * written (read-only mount, no permission: a probe file is created and removed) or cannot hold
+     * even the bundled files.
+     */
     public void requireRoom(List<BundledTemplate> templates) {
+        Path probeDir = folder;
+        while (!Files.isDirectory(probeDir) && probeDir.startsWith(root) && !probeDir.equals(root)) {
+            probeDir = probeDir.getParent(); // write nothing lasting before the bundle is verified
+        }
         try {
-            Files.createDirectories(folder);
+            Path probe = probeDir.resolve(PREFIX + "probe-" + ProcessHandle.current().pid());
+            Files.deleteIfExists(probe);
+            Files.createFile(probe);
+            Files.delete(probe);
             long need = 0;
             for (BundledTemplate t : templates) {
                 need += Files.size(t.file());
             }
-            FileStore fs = Files.getFileStore(folder);
+            FileStore fs = Files.getFileStore(probeDir);
             if (fs.getUsableSpace() < need) {
                 throw new SeedException(SeedException.Kind.STORE_FULL, label + " has " + fs.getUsableSpace()
                         + " bytes free but the templates need at least " + need + "; nothing was written. "
                         + "Free space on the store (or add a store) and run again");
             }
         } catch (IOException e) {
-            throw StoreErrors.of(e, folder, "prepare " + TEMPLATE_FOLDER);
+            throw StoreErrors.of(e, probeDir, "write to the store (checked before any copy)");
         }
     }
 
@@ -204,9 +254,23 @@ public final class TemplateStore {
      *                  read); a plain file is copied by the kernel and its copy compared with this
      */
     public Staged stage(BundledTemplate t, long templateId, String fileUuid, long sourceCrc) {
+        return stage(t, templateId, fileUuid, sourceCrc, null);
+    }
+
+    /**
+     * @param unpacked the same template already unpacked on another store of this run, or null:
+     *                 its image is copied by the kernel (the bundled file is unpacked once per run,
+     *                 not once per store) and compared with the CRC32C taken when it was written
+     */
+    public Staged stage(BundledTemplate t, long templateId, String fileUuid, long sourceCrc, Staged unpacked) {
         String ext = t.hypervisor().extension();
         String fileName = fileUuid + "." + ext;
-        Path staging = folder.resolve(PREFIX + templateId + STAGING_SUFFIX);
+        Path staging = stagingDir(templateId);
+        Path target = templateDir(templateId);
+        if (Files.isRegularFile(target.resolve(TemplateProperties.FILE))) {
+            throw new SeedException(SeedException.Kind.STORE, target + " already holds a template that the "
+                    + "database does not know; move it away and run again (nothing was changed)");
+        }
         try {
             Files.createDirectories(folder);
             if (Files.exists(staging)) {
@@ -215,7 +279,14 @@ public final class TemplateStore {
             Files.createDirectory(staging);
             Path image = staging.resolve(fileName);
             try {
-                copyUnpacked(t, image, sourceCrc);
+                long imageCrc;
+                if (unpacked != null) {
+                    copyPlain(unpacked.image(), image, Files.size(unpacked.image()), unpacked.imageCrc(),
+                            t.label() + " -> " + label);
+                    imageCrc = unpacked.imageCrc();
+                } else {
+                    imageCrc = copyUnpacked(t, image, sourceCrc);
+                }
                 if (t.hypervisor().extension().equals("ova")) {
                     extractOva(image, staging);
                 }
@@ -234,7 +305,8 @@ public final class TemplateStore {
                 writeSmallFile(staging.resolve(TemplateProperties.FILE), props.text());
                 fsyncDir(staging);
                 hooks.at(SeedHooks.Step.STAGED, staging.toString());
-                return new Staged(templateId, staging, fileName, installPath(templateId, fileName), physical, virtual);
+                return new Staged(templateId, staging, fileName, installPath(templateId, fileName), physical, virtual,
+                        imageCrc);
             } catch (IOException | RuntimeException e) {
                 deleteQuietly(staging);
                 throw e;
@@ -244,30 +316,54 @@ public final class TemplateStore {
         }
     }
 
-    /** Journals the staged template and gives its folder the final name {@code <id>}. */
-    public void publish(Staged s, String templateUuid) {
-        Path target = templateDir(s.templateId());
+    /**
+     * Writes the journal of a staged template (its id, final install path), before the rows are
+     * written: the next run knows which staging folder belongs to which rows.
+     */
+    public Journal journal(Staged s, String templateUuid) {
         Path journal = journalFile(s.templateId());
         try {
-            if (Files.exists(target)) {
-                if (Files.isRegularFile(target.resolve(TemplateProperties.FILE))) {
-                    throw new SeedException(SeedException.Kind.STORE, target + " already holds a template that the "
-                            + "database does not know; move it away and run again");
-                }
-                // No template.properties: the server's own test says this is an unfinished copy.
-                Deletion.deleteTree(target);
-            }
             String text = "templateId=" + s.templateId() + "\nuuid=" + templateUuid + "\ninstallPath="
                     + s.installPath() + "\n";
             writeSmallFile(journal, text);
             fsyncDir(folder);
             hooks.at(SeedHooks.Step.JOURNALED, journal.toString());
+            return new Journal(s.templateId(), templateUuid, s.installPath());
+        } catch (IOException e) {
+            throw StoreErrors.of(e, journal, "write the seeding journal");
+        }
+    }
+
+    /**
+     * After the rows are committed: gives the staged folder its final name {@code <id>} and drops
+     * the journal. Until then the template lives under a dot name the server and
+     * cloud-install-sys-tmplt never use, so a run killed before commit leaves nothing in their way.
+     */
+    public void publish(Staged s) {
+        Path target = templateDir(s.templateId());
+        try {
+            if (Files.exists(target)) {
+                // No template.properties (checked when staging): the server's own test says this is
+                // an unfinished copy.
+                Deletion.deleteTree(target);
+            }
             Files.move(s.dir(), target, StandardCopyOption.ATOMIC_MOVE);
+            fsyncDir(folder);
+            Files.deleteIfExists(journalFile(s.templateId()));
             fsyncDir(folder);
             hooks.at(SeedHooks.Step.PUBLISHED, target.toString());
         } catch (IOException e) {
             throw StoreErrors.of(e, target, "publish the template folder");
         }
+    }
+
+    /** Before commit, on failure: this run's staging folder and journal go. */
+    public void discard(Staged s) {
+        rollBack(new Journal(s.templateId(), null, s.installPath()));
+    }
+
+    private Path stagingDir(long templateId) {
+        return folder.resolve(PREFIX + templateId + STAGING_SUFFIX);
     }
 
     private Path journalFile(long templateId) {
@@ -276,12 +372,13 @@ public final class TemplateStore {
 
     // ---------------------------------------------------------------- copying
 
-    private void copyUnpacked(BundledTemplate t, Path target, long sourceCrc) throws IOException {
+    /** @return CRC32C of the file written */
+    private long copyUnpacked(BundledTemplate t, Path target, long sourceCrc) throws IOException {
         long total = Files.size(t.file());
         String what = t.label() + " -> " + label;
         if (t.packing() == BundledTemplate.Packing.PLAIN) {
             copyPlain(t.file(), target, total, sourceCrc, what);
-            return;
+            return sourceCrc;
         }
         try (CountingInput counted = new CountingInput(Files.newInputStream(t.file()));
              InputStream in = switch (t.packing()) {
@@ -289,7 +386,7 @@ public final class TemplateStore {
                  case BZIP2 -> Bzip2Decoder.open(counted, t.label() + ": " + t.file());
                  case ZIP -> singleZipEntry(counted, t);
              }) {
-            writeVerified(in, target, counted, total, what);
+            return writeVerified(in, target, counted, total, what);
         }
     }
 
@@ -310,7 +407,7 @@ public final class TemplateStore {
      * Streams into {@code target}'s temporary name, fsyncs, renames, then reads the file back and
      * compares a CRC32C of what was written with what is on the store.
      */
-    private void writeVerified(InputStream in, Path target, CountingInput counted, long total, String what)
+    private long writeVerified(InputStream in, Path target, CountingInput counted, long total, String what)
             throws IOException {
         Path part = target.resolveSibling(target.getFileName() + ".part");
         CRC32C written = new CRC32C();
@@ -346,6 +443,7 @@ public final class TemplateStore {
             progress.update(what, counted.count(), total, rate(counted.count(), start, now), true);
         }
         verifyOnStore(target, bytes, written.getValue());
+        return written.getValue();
     }
 
     /**

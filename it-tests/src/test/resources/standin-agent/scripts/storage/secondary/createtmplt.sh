@@ -1,0 +1,3 @@
+#!/bin/bash
+# stand-in for CloudStack's createtmplt.sh
+echo createtmplt "$@"

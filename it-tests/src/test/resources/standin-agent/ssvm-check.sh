@@ -1,0 +1,3 @@
+#!/bin/bash
+# stand-in for CloudStack's ssvm-check.sh
+echo ok
