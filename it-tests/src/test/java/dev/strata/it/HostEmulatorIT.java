@@ -236,6 +236,11 @@ class HostEmulatorIT {
                 .as("the read-only root and the layer's fronts are untouched").isZero();
         assertThat(socat(nsOut, "203.0.113.10", 8080)).as("still serving after the live patch").isEqualTo("seen 203.0.113.1");
         assertThat(ssh("/opt/cloud/bin/get_template_version.sh").output().split("&")[1].strip()).isEqualTo(sha512(tgz));
+        // no unit failed on the way (strata-ready reports them; a failed ssh.service once hid behind a late retry)
+        assertThat(vm.countConsole(Pattern.compile("STRATA-FAILED"))).as("failed units in the VM").isZero();
+        // the early configuration set the boot NICs itself (its errors reach the console)
+        assertThat(vm.countConsole(Pattern.compile("cloudstack-early-config\\[\\d+\\]: (Error|RTNETLINK)")))
+                .as("errors of the early configuration").isZero();
     }
 
     private static String socat(String ns, String host, int port) throws IOException, InterruptedException {
